@@ -1,0 +1,13 @@
+// Original file: proto/bfs.proto
+
+import type { Handle as _bfs_Handle, Handle__Output as _bfs_Handle__Output } from '../bfs/Handle.js';
+
+export interface AccessArgs {
+  'fh'?: (_bfs_Handle | null);
+  'mask'?: (number);
+}
+
+export interface AccessArgs__Output {
+  'fh': (_bfs_Handle__Output | null);
+  'mask': (number);
+}

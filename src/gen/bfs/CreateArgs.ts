@@ -1,0 +1,19 @@
+// Original file: proto/bfs.proto
+
+import type { Handle as _bfs_Handle, Handle__Output as _bfs_Handle__Output } from '../bfs/Handle.js';
+
+export interface CreateArgs {
+  'dir'?: (_bfs_Handle | null);
+  'name'?: (string);
+  'mode'?: (number);
+  'exclusive'?: (boolean);
+  'truncate'?: (boolean);
+}
+
+export interface CreateArgs__Output {
+  'dir': (_bfs_Handle__Output | null);
+  'name': (string);
+  'mode': (number);
+  'exclusive': (boolean);
+  'truncate': (boolean);
+}

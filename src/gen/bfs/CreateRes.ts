@@ -1,0 +1,13 @@
+// Original file: proto/bfs.proto
+
+import type { Attr as _bfs_Attr, Attr__Output as _bfs_Attr__Output } from '../bfs/Attr.js';
+
+export interface CreateRes {
+  'attr'?: (_bfs_Attr | null);
+  'dirAttr'?: (_bfs_Attr | null);
+}
+
+export interface CreateRes__Output {
+  'attr': (_bfs_Attr__Output | null);
+  'dirAttr': (_bfs_Attr__Output | null);
+}

@@ -1,0 +1,15 @@
+// Original file: proto/bfs.proto
+
+import type { Handle as _bfs_Handle, Handle__Output as _bfs_Handle__Output } from '../bfs/Handle.js';
+
+export interface MkdirArgs {
+  'dir'?: (_bfs_Handle | null);
+  'name'?: (string);
+  'mode'?: (number);
+}
+
+export interface MkdirArgs__Output {
+  'dir': (_bfs_Handle__Output | null);
+  'name': (string);
+  'mode': (number);
+}

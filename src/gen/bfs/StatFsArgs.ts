@@ -1,0 +1,8 @@
+// Original file: proto/bfs.proto
+
+
+export interface StatFsArgs {
+}
+
+export interface StatFsArgs__Output {
+}

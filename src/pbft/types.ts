@@ -1,0 +1,135 @@
+// The contract of the pure PBFT core (DESIGN.md §3). Message shapes mirror
+// proto/bfs.proto field for field (camelCase, as protobufjs decodes them, with
+// 64-bit integers as numbers and bytes as Uint8Array); src/transport/codec.ts
+// converts between these and the wire bytes.
+
+export type ReplicaId = number;
+export type ClientId = number;
+
+// ── client messages ──
+export interface Request {
+  client: ClientId;
+  timestamp: number;
+  op: Uint8Array;
+  readOnly: boolean;
+  /** Replica that sends the full result; the others send its digest. -1: all full. */
+  replier: number;
+}
+/** A request as sent by its client: encoded Request + one MAC per replica. */
+export interface AuthRequest { request: Uint8Array; macs: Uint8Array[] }
+
+export interface Reply {
+  view: number;
+  timestamp: number;
+  client: ClientId;
+  replica: ReplicaId;
+  tentative: boolean;
+  result: Uint8Array;
+  resultDigest: Uint8Array;
+  full: boolean;
+}
+export interface AuthReply { reply: Uint8Array; mac: Uint8Array }
+
+// ── replica messages ──
+export interface PrePrepare { view: number; seq: number; digest: Uint8Array; timeMs: number; requests: AuthRequest[] }
+export interface Prepare { view: number; seq: number; digest: Uint8Array; replica: ReplicaId }
+export interface Commit { view: number; seq: number; digest: Uint8Array; replica: ReplicaId }
+export interface Checkpoint { seq: number; stateDigest: Uint8Array; replica: ReplicaId }
+/** A protocol message exactly as signed; certificates keep these. */
+export interface Signed { body: Uint8Array; signer: ReplicaId; sig: Uint8Array }
+export interface PreparedCert { prePrepare: Signed; prepares: Signed[] }
+export interface ViewChange {
+  view: number;
+  stableSeq: number;
+  stableDigest: Uint8Array;
+  checkpointProof: Signed[];
+  prepared: PreparedCert[];
+  replica: ReplicaId;
+}
+export interface NewView { view: number; viewChanges: Signed[]; prePrepares: Signed[] }
+
+/** The decoded ProtocolMessage oneof, as a discriminated union. */
+export type ProtocolMessage =
+  | { type: 'prePrepare'; prePrepare: PrePrepare }
+  | { type: 'prepare'; prepare: Prepare }
+  | { type: 'commit'; commit: Commit }
+  | { type: 'checkpoint'; checkpoint: Checkpoint }
+  | { type: 'viewChange'; viewChange: ViewChange }
+  | { type: 'newView'; newView: NewView };
+
+// ── injected dependencies (keep the core pure) ──
+
+/**
+ * Authentication and encoding, injected so the core stays pure and the
+ * simulator can swap in a fast fake. Every method is deterministic.
+ */
+export interface ProtocolAuth {
+  /** Encode `msg` and sign it as this replica. */
+  seal(msg: ProtocolMessage): Signed;
+  /** Check `signed.sig` against `signed.signer`'s key and decode; null if forged or malformed. */
+  open(signed: Signed): ProtocolMessage | null;
+  /** Decode a client request and check this replica's MAC entry; null if either fails. */
+  openRequest(req: AuthRequest): Request | null;
+  /** Encode a reply and MAC it for its client. */
+  sealReply(reply: Reply): AuthReply;
+  /** Collision-resistant digest (SHA-256). */
+  digest(bytes: Uint8Array): Uint8Array;
+}
+
+/**
+ * The replicated state machine as the core sees it. Deterministic: the same
+ * calls in the same order give the same results and digests on every replica.
+ */
+export interface StateMachine {
+  /** Execute one ordered operation at the agreed time; returns the encoded result. */
+  execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array;
+  /** Execute a read-only operation on the current state; must not change state. */
+  query(op: Uint8Array, client: ClientId): Uint8Array;
+  /** Digest of the current state. */
+  digest(): Uint8Array;
+  /** Start recording an undo journal (tentative execution of one batch). */
+  beginTentative(): void;
+  /** Keep the tentative changes (the batch committed). */
+  commitTentative(): void;
+  /** Undo every change since beginTentative (a view change dropped the batch). */
+  rollbackTentative(): void;
+}
+
+// ── Replica.step(input) -> Output[] ──
+
+export type Input =
+  /** A protocol message whose signature the transport has already verified. */
+  | { type: 'protocol'; signed: Signed; msg: ProtocolMessage }
+  /** A client request (from the client or forwarded) whose MAC for us verified. */
+  | { type: 'request'; auth: AuthRequest; request: Request }
+  /** One tick of the runtime's (or simulator's) clock; `nowMs` is the local clock reading. */
+  | { type: 'tick'; nowMs: number };
+
+export type DropReason = string;
+
+export type Output =
+  | { type: 'broadcast'; signed: Signed }                     // to every other replica
+  | { type: 'send'; to: ReplicaId; signed: Signed }
+  | { type: 'forward'; to: ReplicaId; auth: AuthRequest }     // a request to the primary
+  | { type: 'reply'; client: ClientId; reply: AuthReply }
+  /** Something the runtime should log and count (metrics `dropped{reason}` etc.). */
+  | { type: 'event'; level: 'debug' | 'info' | 'warn'; event: string; fields: Record<string, string | number | boolean> };
+
+export interface ReplicaConfig {
+  id: ReplicaId;
+  n: number;
+  /** Checkpoint interval K (default 128); watermark window L = 2K. */
+  checkpointInterval: number;
+  /** Max requests and bytes per batch. */
+  batchRequestsMax: number;
+  batchBytesMax: number;
+  /** Max batches in flight (pre-prepared, not yet committed) at the primary. */
+  inFlightBatchesMax: number;
+  /** View-change timeout, doubled on each consecutive view change. */
+  viewChangeTimeoutTicks: number;
+  /** Length of one tick in ms (to compare the proposed batch time with our clock). */
+  tickMs: number;
+  /** Backups accept a proposed batch time within this bound of their clock. */
+  timeSkewMsMax: number;
+  tentativeExecution: boolean;
+}
