@@ -3,6 +3,7 @@
 import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } from '../bfs/Signed.js';
 import type { AuthRequest as _bfs_AuthRequest, AuthRequest__Output as _bfs_AuthRequest__Output } from '../bfs/AuthRequest.js';
 import type { AuthReply as _bfs_AuthReply, AuthReply__Output as _bfs_AuthReply__Output } from '../bfs/AuthReply.js';
+import type { Hello as _bfs_Hello, Hello__Output as _bfs_Hello__Output } from '../bfs/Hello.js';
 
 /**
  * Everything on a stream is an Envelope. Replica↔replica traffic is Signed,
@@ -12,7 +13,8 @@ export interface Envelope {
   'signed'?: (_bfs_Signed | null);
   'request'?: (_bfs_AuthRequest | null);
   'reply'?: (_bfs_AuthReply | null);
-  'body'?: "signed"|"request"|"reply";
+  'hello'?: (_bfs_Hello | null);
+  'body'?: "signed"|"request"|"reply"|"hello";
 }
 
 /**
@@ -23,5 +25,6 @@ export interface Envelope__Output {
   'signed'?: (_bfs_Signed__Output | null);
   'request'?: (_bfs_AuthRequest__Output | null);
   'reply'?: (_bfs_AuthReply__Output | null);
-  'body'?: "signed"|"request"|"reply";
+  'hello'?: (_bfs_Hello__Output | null);
+  'body'?: "signed"|"request"|"reply"|"hello";
 }
