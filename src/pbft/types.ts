@@ -133,3 +133,30 @@ export interface ReplicaConfig {
   timeSkewMsMax: number;
   tentativeExecution: boolean;
 }
+
+// ── additions by the pbft core (issue #3) ──
+
+/** What a replica reports about itself (Status RPC, `bfs status`, simulator). */
+export interface ReplicaStatus {
+  id: ReplicaId;
+  view: number;
+  primary: ReplicaId;
+  lastExecuted: number;
+  lastCommitted?: number;
+  stableSeq: number;
+  stableDigest: Uint8Array;
+  viewChanging: boolean;
+}
+
+/** Client-side authentication, injected into ClientCore so it stays pure. */
+export interface ClientAuth {
+  /** Encode `req` and MAC it for every replica. */
+  sealRequest(req: Request): AuthRequest;
+  /** Collision-resistant digest (SHA-256), used to check full results against reply digests. */
+  digest(bytes: Uint8Array): Uint8Array;
+}
+
+/** What ClientCore asks its runtime to do. */
+export type ClientOutput =
+  | { type: 'send'; to: ReplicaId | 'all'; auth: AuthRequest }
+  | { type: 'done'; timestamp: number; result: Uint8Array };
