@@ -1,0 +1,71 @@
+// The file service as the PBFT core's StateMachine: op bytes -> FsRequest ->
+// identity check -> FileTree -> encoded FsResult. Every step is deterministic,
+// so all correct replicas produce the same result bytes and digests.
+import type { ClientId, StateMachine } from '../pbft/types.js';
+import { EINVAL, EPERM, isReadOnlyOp, type Credentials, type FsRequest, type FsResult } from '../fs/types.js';
+
+/** The parts of the file tree the adapter uses (src/fs FileTree). */
+export interface FsTree {
+  apply(req: FsRequest, timeMs: number): FsResult;
+  query(req: FsRequest): FsResult;
+  digest(): Uint8Array;
+  beginTentative(): void;
+  commitTentative(): void;
+  rollbackTentative(): void;
+}
+
+/** Wire encoding of the file-service messages (src/transport/codec). */
+export interface FsCodec {
+  decodeFsRequest(bytes: Uint8Array): FsRequest;
+  encodeFsResult(result: FsResult): Uint8Array;
+}
+
+/** May the authenticated `client` act as `cred`? (from the cluster file) */
+export type IdentityPolicy = (client: ClientId, cred: Credentials) => boolean;
+
+export class FsStateMachine implements StateMachine {
+  constructor(
+    private readonly tree: FsTree,
+    private readonly codec: FsCodec,
+    private readonly mayActAs: IdentityPolicy,
+  ) {}
+
+  execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array {
+    const req = this.decode(op);
+    if (!req) return this.codec.encodeFsResult({ errno: EINVAL });
+    if (!this.mayActAs(client, req.cred)) return this.codec.encodeFsResult({ errno: EPERM });
+    return this.codec.encodeFsResult(this.tree.apply(req, timeMs));
+  }
+
+  query(op: Uint8Array, client: ClientId): Uint8Array {
+    const req = this.decode(op);
+    if (!req) return this.codec.encodeFsResult({ errno: EINVAL });
+    if (!this.mayActAs(client, req.cred)) return this.codec.encodeFsResult({ errno: EPERM });
+    // A client that marks a mutating op read-only gets EINVAL, never a state change.
+    if (!isReadOnlyOp(req)) return this.codec.encodeFsResult({ errno: EINVAL });
+    return this.codec.encodeFsResult(this.tree.query(req));
+  }
+
+  digest(): Uint8Array { return this.tree.digest(); }
+  beginTentative(): void { this.tree.beginTentative(); }
+  commitTentative(): void { this.tree.commitTentative(); }
+  rollbackTentative(): void { this.tree.rollbackTentative(); }
+
+  private decode(op: Uint8Array): FsRequest | null {
+    try {
+      return this.codec.decodeFsRequest(op);
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Identity policy from a table: client id -> uids (and gids) it may act as; root only if listed. */
+export function identityPolicy(allowed: ReadonlyMap<ClientId, { uids: readonly number[]; gids?: readonly number[] }>): IdentityPolicy {
+  return (client, cred) => {
+    const entry = allowed.get(client);
+    if (!entry || !entry.uids.includes(cred.uid)) return false;
+    if (!entry.gids) return true;
+    return entry.gids.includes(cred.gid) && cred.groups.every((g) => entry.gids?.includes(g));
+  };
+}

@@ -1,0 +1,123 @@
+// The runtime around a pure core: wall clock -> ticks, transport deliveries ->
+// step inputs, outputs -> transport sends, events -> logs and metrics.
+import type { Output } from '../pbft/types.js';
+import type { Delivery, Transport } from '../transport/transport.js';
+import type { CoreStatus, ReplicaCore } from './core.js';
+import type { Logger } from './logger.js';
+import { ReplicaMetrics } from './metrics.js';
+
+export interface RuntimeOptions {
+  core: ReplicaCore;
+  transport: Transport;
+  /** Number of replicas (broadcast goes to 0..n-1 except self). */
+  n: number;
+  tickMs: number;
+  logger: Logger;
+  metrics?: ReplicaMetrics;
+  /** Wall clock in ms; injectable for tests. */
+  now?: () => number;
+}
+
+export class ReplicaRuntime {
+  readonly metrics: ReplicaMetrics;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private lastView: number;
+  private lastExecuted: number;
+  private stopped = false;
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.metrics = opts.metrics ?? new ReplicaMetrics();
+    this.now = opts.now ?? Date.now;
+    const status = opts.core.status();
+    this.lastView = status.view;
+    this.lastExecuted = status.lastExecuted;
+    this.observe(status);
+  }
+
+  /** Subscribe to the transport and start the tick clock. */
+  start(): void {
+    this.opts.transport.onDelivery((d) => this.deliver(d));
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.opts.transport.close();
+  }
+
+  status(): CoreStatus {
+    return this.opts.core.status();
+  }
+
+  tick(): void {
+    this.run({ type: 'tick', nowMs: this.now() });
+  }
+
+  deliver(d: Delivery): void {
+    if (this.stopped) return;
+    if (d.type === 'protocol') {
+      this.run({ type: 'protocol', signed: d.signed, msg: d.msg });
+    } else if (d.type === 'request') {
+      this.metrics.requests.inc({ kind: d.request.readOnly ? 'read-only' : 'read-write' });
+      this.run({ type: 'request', auth: d.auth, request: d.request });
+    } else {
+      // Replicas never expect replies; a peer sending one is misbehaving.
+      this.metrics.dropped.inc({ reason: 'unexpected-reply' });
+      this.opts.logger.warn({ peer: d.from }, 'dropped a reply sent to a replica');
+    }
+  }
+
+  private run(input: Parameters<ReplicaCore['step']>[0]): void {
+    let outputs: Output[];
+    try {
+      outputs = this.opts.core.step(input);
+    } catch (err) {
+      // A broken invariant of our own: stop loudly rather than diverge.
+      this.opts.logger.fatal({ err }, 'core invariant failed; exiting');
+      throw err;
+    }
+    for (const out of outputs) this.emit(out);
+    this.observe(this.opts.core.status());
+  }
+
+  private emit(out: Output): void {
+    const t = this.opts.transport;
+    switch (out.type) {
+      case 'broadcast':
+        for (let id = 0; id < this.opts.n; id++) if (id !== t.self) t.send(id, { type: 'signed', signed: out.signed });
+        return;
+      case 'send': t.send(out.to, { type: 'signed', signed: out.signed }); return;
+      case 'forward': t.send(out.to, { type: 'request', auth: out.auth }); return;
+      case 'reply': t.send(out.client, { type: 'reply', auth: out.reply }); return;
+      case 'event': this.onEvent(out); return;
+    }
+  }
+
+  private onEvent(out: Extract<Output, { type: 'event' }>): void {
+    this.metrics.events.inc({ event: out.event });
+    const reason = out.fields.reason;
+    if (reason !== undefined || /^drop|ignore/i.test(out.event)) this.metrics.dropped.inc({ reason: String(reason ?? out.event) });
+    if (out.event === 'batchExecuted' || out.event === 'executed') {
+      const size = Number(out.fields.requests ?? out.fields.size ?? 0);
+      this.metrics.batches.inc();
+      this.metrics.batchSize.observe(size);
+    }
+    this.opts.logger[out.level]({ event: out.event, ...out.fields }, out.event);
+  }
+
+  /** Gauges follow the core's status; a view change is logged once, naming the new primary. */
+  private observe(s: CoreStatus): void {
+    this.metrics.view.set(s.view);
+    this.metrics.lastExecuted.set(s.lastExecuted);
+    this.metrics.stableCheckpoint.set(s.stableSeq);
+    if (s.view > this.lastView) {
+      this.metrics.viewChanges.inc();
+      this.opts.logger.info({ view: s.view, primary: s.primary, previousView: this.lastView }, `entered view ${s.view}, primary is replica ${s.primary}`);
+      this.lastView = s.view;
+    }
+    this.lastExecuted = Math.max(this.lastExecuted, s.lastExecuted);
+  }
+}
