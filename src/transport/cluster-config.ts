@@ -97,13 +97,13 @@ export function loadClusterConfig(path: string): ClusterConfig {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`cluster file ${path}: ${code === 'ENOENT' ? 'does not exist (create one with `bfs init DIR`)' : `cannot be read (${code ?? String(err)})`}`);
+    throw new Error(`cluster file ${path}: ${code === 'ENOENT' ? 'does not exist (create one with `bfs init DIR`)' : `cannot be read (${code ?? String(err)})`}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`cluster file ${path}: is not valid JSON (${(err as Error).message})`);
+    throw new Error(`cluster file ${path}: is not valid JSON (${(err as Error).message})`, { cause: err });
   }
   return parseClusterConfig(json, path);
 }
