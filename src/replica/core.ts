@@ -1,18 +1,10 @@
 // What the runtime drives: the PBFT Replica from src/pbft, or the unreplicated
 // core (the BFS-nr baseline). Both are pure step machines.
-import type { Input, Output } from '../pbft/types.js';
+import type { Input, Output, ReplicaStatus } from '../pbft/types.js';
 
-export interface CoreStatus {
-  replica: number;
-  view: number;
-  primary: number;
-  lastExecuted: number;
-  stableSeq: number;
-  stateDigest: Uint8Array;
-  viewChanging: boolean;
-}
+export type { ReplicaStatus } from '../pbft/types.js';
 
 export interface ReplicaCore {
   step(input: Input): Output[];
-  status(): CoreStatus;
+  status(): ReplicaStatus;
 }

@@ -60,12 +60,14 @@ export class FsStateMachine implements StateMachine {
   }
 }
 
-/** Identity policy from a table: client id -> uids (and gids) it may act as; root only if listed. */
-export function identityPolicy(allowed: ReadonlyMap<ClientId, { uids: readonly number[]; gids?: readonly number[] }>): IdentityPolicy {
+/**
+ * Identity policy from the cluster file's clients: a client may act as the
+ * uids listed for it ("any": every uid). Unknown clients may act as no one.
+ */
+export function identityPolicy(clients: readonly { id: number; uids: 'any' | readonly number[] }[]): IdentityPolicy {
+  const allowed = new Map(clients.map((c) => [c.id, c.uids] as const));
   return (client, cred) => {
-    const entry = allowed.get(client);
-    if (!entry || !entry.uids.includes(cred.uid)) return false;
-    if (!entry.gids) return true;
-    return entry.gids.includes(cred.gid) && cred.groups.every((g) => entry.gids?.includes(g));
+    const uids = allowed.get(client);
+    return uids === 'any' || (uids !== undefined && uids.includes(cred.uid));
   };
 }

@@ -2,7 +2,7 @@
 // step inputs, outputs -> transport sends, events -> logs and metrics.
 import type { Output } from '../pbft/types.js';
 import type { Delivery, Transport } from '../transport/transport.js';
-import type { CoreStatus, ReplicaCore } from './core.js';
+import type { ReplicaStatus, ReplicaCore } from './core.js';
 import type { Logger } from './logger.js';
 import { ReplicaMetrics } from './metrics.js';
 
@@ -48,7 +48,7 @@ export class ReplicaRuntime {
     await this.opts.transport.close();
   }
 
-  status(): CoreStatus {
+  status(): ReplicaStatus {
     return this.opts.core.status();
   }
 
@@ -109,7 +109,7 @@ export class ReplicaRuntime {
   }
 
   /** Gauges follow the core's status; a view change is logged once, naming the new primary. */
-  private observe(s: CoreStatus): void {
+  private observe(s: ReplicaStatus): void {
     this.metrics.view.set(s.view);
     this.metrics.lastExecuted.set(s.lastExecuted);
     this.metrics.stableCheckpoint.set(s.stableSeq);

@@ -1,8 +1,8 @@
 // The BFS-nr baseline: one replica, no agreement. Requests are executed on
 // arrival and answered at once; everything else (transport, state machine,
 // replies, exactly-once) is the same server code as the replicated path.
-import type { AuthReply, ClientId, Input, Output, ProtocolAuth, StateMachine } from '../pbft/types.js';
-import type { CoreStatus, ReplicaCore } from './core.js';
+import type { AuthReply, ClientId, Input, Output, ProtocolAuth, ReplicaStatus, StateMachine } from '../pbft/types.js';
+import type { ReplicaCore } from './core.js';
 
 interface LastReply { timestamp: number; reply: AuthReply }
 
@@ -33,8 +33,8 @@ export class UnreplicatedCore implements ReplicaCore {
     return [out, { type: 'event', level: 'debug', event: 'executed', fields: { seq: this.executed, requests: 1, client: request.client } }];
   }
 
-  status(): CoreStatus {
-    return { replica: this.id, view: 0, primary: this.id, lastExecuted: this.executed, stableSeq: this.executed, stateDigest: this.sm.digest(), viewChanging: false };
+  status(): ReplicaStatus {
+    return { id: this.id, view: 0, primary: this.id, lastExecuted: this.executed, stableSeq: this.executed, stableDigest: this.sm.digest(), viewChanging: false };
   }
 
   private reply(client: ClientId, timestamp: number, result: Uint8Array): Extract<Output, { type: 'reply' }> {
