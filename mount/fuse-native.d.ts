@@ -1,0 +1,2 @@
+// fuse-native ships no types; mount/fuse-types.ts describes what we use.
+declare module 'fuse-native';
