@@ -2,6 +2,7 @@
 // identity check -> FileTree -> encoded FsResult. Every step is deterministic,
 // so all correct replicas produce the same result bytes and digests.
 import type { ClientId, StateMachine } from '../pbft/types.js';
+import { decodeFsRequest, encodeFsResult } from '../transport/codec.js';
 import { EINVAL, EPERM, isReadOnlyOp, type Credentials, type FsRequest, type FsResult } from '../fs/types.js';
 
 /** The parts of the file tree the adapter uses (src/fs FileTree). */
@@ -16,7 +17,8 @@ export interface FsTree {
 
 /** Wire encoding of the file-service messages (src/transport/codec). */
 export interface FsCodec {
-  decodeFsRequest(bytes: Uint8Array): FsRequest;
+  /** null when the bytes are not a valid FsRequest. */
+  decodeFsRequest(bytes: Uint8Array): FsRequest | null;
   encodeFsResult(result: FsResult): Uint8Array;
 }
 
@@ -26,8 +28,8 @@ export type IdentityPolicy = (client: ClientId, cred: Credentials) => boolean;
 export class FsStateMachine implements StateMachine {
   constructor(
     private readonly tree: FsTree,
-    private readonly codec: FsCodec,
     private readonly mayActAs: IdentityPolicy,
+    private readonly codec: FsCodec = { decodeFsRequest, encodeFsResult },
   ) {}
 
   execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array {
