@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KEY_BYTES, type CryptoProvider, type PublicIdentity } from '../crypto/provider.js';
 import { nativeProvider } from '../crypto/native.js';
-import { fromBase64, toBase64, writeKeyFile } from '../crypto/key-file.js';
+import { fromBase64, toBase64, writeKeyFile, type KeyFile } from '../crypto/key-file.js';
 
 export interface ReplicaInfo extends PublicIdentity { id: number; host: string; port: number; metricsPort?: number }
 /** `uids`: the uids this client may act as ("any" for a trusted client such as root's mount). */
@@ -132,6 +132,32 @@ export interface InitClusterOptions {
   provider?: CryptoProvider;
 }
 
+export interface GeneratedCluster { config: ClusterConfig; keys: Map<number, KeyFile> }
+
+/** A fresh cluster in memory: config plus every node's secret keys (tests, simulator, initCluster). */
+export function generateCluster(options: InitClusterOptions = {}): GeneratedCluster {
+  const n = options.replicas ?? 4;
+  if (!Number.isInteger(n) || n < 1 || (n !== 1 && (n - 1) % 3 !== 0)) {
+    throw new Error(`cannot create a cluster of ${n} replicas: use 1 (unreplicated) or 3f+1 (4, 7, 10...)`);
+  }
+  const provider = options.provider ?? nativeProvider;
+  const basePort = options.basePort ?? 7100;
+  const metricsBasePort = options.metricsBasePort ?? 9100;
+  const host = options.host ?? '127.0.0.1';
+  const keys = new Map<number, KeyFile>();
+  const make = (id: number): PublicIdentity => {
+    const identity = provider.generateIdentity();
+    keys.set(id, { id, identity });
+    return provider.publicIdentity(identity);
+  };
+  const config: ClusterConfig = {
+    f: (n - 1) / 3,
+    replicas: Array.from({ length: n }, (_, i) => ({ id: i, host, port: basePort + i, metricsPort: metricsBasePort + i, ...make(i) })),
+    clients: Array.from({ length: options.clients ?? 2 }, (_, i) => ({ id: CLIENT_ID_BASE + i, ...make(CLIENT_ID_BASE + i), uids: 'any' as const })),
+  };
+  return { config, keys };
+}
+
 export interface InitClusterResult { configPath: string; config: ClusterConfig; replicaKeyPaths: string[]; clientKeyPaths: string[] }
 
 /** Path of a node's key file inside a cluster directory made by initCluster. */
@@ -141,29 +167,14 @@ export function keyFilePath(dir: string, id: number): string {
 
 /** Creates DIR/keys/*.json (mode 0600) and DIR/cluster.json for a local group (`bfs init`). */
 export function initCluster(dir: string, options: InitClusterOptions = {}): InitClusterResult {
-  const n = options.replicas ?? 4;
-  if (!Number.isInteger(n) || n < 1 || (n !== 1 && (n - 1) % 3 !== 0)) {
-    throw new Error(`cannot create a cluster of ${n} replicas: use 1 (unreplicated) or 3f+1 (4, 7, 10...)`);
-  }
-  const provider = options.provider ?? nativeProvider;
-  const basePort = options.basePort ?? 7100;
-  const metricsBasePort = options.metricsBasePort ?? 9100;
-  const host = options.host ?? '127.0.0.1';
+  const { config, keys } = generateCluster(options);
   mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 });
-  const make = (id: number): { path: string; pub: PublicIdentity } => {
-    const identity = provider.generateIdentity();
+  const write = (id: number): string => {
     const path = keyFilePath(dir, id);
-    writeKeyFile(path, { id, identity });
-    return { path, pub: provider.publicIdentity(identity) };
-  };
-  const replicaKeys = Array.from({ length: n }, (_, i) => make(i));
-  const clientKeys = Array.from({ length: options.clients ?? 2 }, (_, i) => make(CLIENT_ID_BASE + i));
-  const config: ClusterConfig = {
-    f: (n - 1) / 3,
-    replicas: replicaKeys.map((k, i) => ({ id: i, host, port: basePort + i, metricsPort: metricsBasePort + i, ...k.pub })),
-    clients: clientKeys.map((k, i) => ({ id: CLIENT_ID_BASE + i, ...k.pub, uids: 'any' })),
+    writeKeyFile(path, keys.get(id) as KeyFile);
+    return path;
   };
   const configPath = resolve(dir, 'cluster.json');
   writeClusterConfig(configPath, config);
-  return { configPath, config, replicaKeyPaths: replicaKeys.map((k) => k.path), clientKeyPaths: clientKeys.map((k) => k.path) };
+  return { configPath, config, replicaKeyPaths: config.replicas.map((r) => write(r.id)), clientKeyPaths: config.clients.map((c) => write(c.id)) };
 }

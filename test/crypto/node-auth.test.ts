@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClientAuth, ReplicaAuth } from '../../src/crypto/node-auth.js';
+import { nobleProvider } from '../../src/crypto/noble.js';
+import { generateCluster } from '../../src/transport/cluster-config.js';
+import type { KeyFile } from '../../src/crypto/key-file.js';
+import type { ProtocolMessage, Reply } from '../../src/pbft/types.js';
+
+const { config, keys } = generateCluster({ replicas: 4, clients: 2 });
+const key = (id: number): KeyFile => keys.get(id) as KeyFile;
+const replicas = [0, 1, 2, 3].map((id) => new ReplicaAuth({ config, key: key(id) }));
+const client = new ClientAuth({ config, key: key(1000) });
+const other = new ClientAuth({ config, key: key(1001), provider: nobleProvider });
+const prepare: ProtocolMessage = { type: 'prepare', prepare: { view: 0, seq: 1, digest: new Uint8Array(32).fill(1), replica: 2 } };
+
+test('seal/open: any replica or client verifies a replica signature; forgeries are null', () => {
+  const signed = replicas[2].seal(prepare);
+  assert.equal(signed.signer, 2);
+  for (const auth of [...replicas, client, other]) assert.deepEqual(auth.open(signed)?.type, 'prepare');
+  assert.equal(replicas[0].open({ ...signed, signer: 1 }), null, 'wrong signer');
+  assert.equal(replicas[0].open({ ...signed, signer: 1000 }), null, 'a client is not a replica signer');
+  const body = Uint8Array.from(signed.body); body[body.length - 1] ^= 1;
+  assert.equal(replicas[0].open({ ...signed, body }), null, 'tampered body');
+  const garbage = { body: new Uint8Array([0xff, 0xff]), signer: 2, sig: new Uint8Array(64) };
+  assert.equal(replicas[0].open(garbage), null);
+  // A validly signed but undecodable body is still null.
+  const evil = new ReplicaAuth({ config, key: key(3) });
+  const sig = nobleProvider.sign(key(3).identity.ed25519Secret, garbage.body);
+  assert.equal(evil.open({ body: garbage.body, signer: 3, sig }), null);
+});
+
+test('requests: every replica accepts its MAC entry; tampering, missing entries, unknown clients fail', () => {
+  const req = { client: 1000, timestamp: 5, op: new Uint8Array([1, 2]), readOnly: false, replier: 0 };
+  const auth = client.sealRequest(req);
+  assert.equal(auth.macs.length, 4);
+  for (const r of replicas) assert.deepEqual(r.openRequest(auth)?.timestamp, 5);
+  const broken = { ...auth, macs: auth.macs.map((m, i) => (i === 1 ? new Uint8Array(32) : m)) };
+  assert.equal(replicas[1].openRequest(broken), null);
+  assert.notEqual(replicas[0].openRequest(broken), null, 'one bad entry only fails that replica');
+  assert.equal(replicas[3].openRequest({ ...auth, macs: auth.macs.slice(0, 3) }), null);
+  // Client 1001 claiming to be 1000: its MACs are keyed for 1001.
+  const spoof = other.sealRequest(req);
+  for (const r of replicas) assert.equal(r.openRequest(spoof), null);
+  assert.equal(replicas[0].openRequest({ request: new Uint8Array([0xff]), macs: auth.macs }), null);
+});
+
+test('replies: the client accepts MACed replies for itself only', () => {
+  const reply: Reply = { view: 0, timestamp: 5, client: 1000, replica: 2, tentative: false, result: new Uint8Array([7]), resultDigest: new Uint8Array(32), full: true };
+  const sealed = replicas[2].sealReply(reply);
+  assert.equal(client.openReply(sealed)?.replica, 2);
+  assert.equal(other.openReply(sealed), null, 'not for this client');
+  const lying = replicas[1].sealReply(reply);   // replica 1 claims to be replica 2
+  assert.equal(client.openReply(lying), null);
+  assert.equal(client.openReply({ reply: sealed.reply, mac: new Uint8Array(32) }), null);
+});
+
+test('hellos: accepted from known nodes to the right target, within the skew', () => {
+  const now = 1_764_000_000_000;
+  const hello = client.makeHello(1, now);
+  assert.equal(replicas[1].openHello(hello, now + 100, 30_000), 1000);
+  assert.equal(replicas[2].openHello(hello, now, 30_000), 'hello-wrong-target');
+  assert.equal(replicas[1].openHello(hello, now + 60_000, 30_000), 'hello-stale');
+  assert.equal(replicas[1].openHello({ body: hello.body, sig: new Uint8Array(64) }, now, 30_000), 'hello-bad-signature');
+  assert.equal(replicas[1].openHello({ body: new Uint8Array([0xff]), sig: hello.sig }, now, 30_000), 'hello-malformed');
+  assert.equal(replicas[0].openHello(replicas[0].makeHello(0, now), now, 30_000), 'hello-unknown-node');
+});
+
+test('a key that does not match the cluster file is refused at construction', () => {
+  assert.throws(() => new ReplicaAuth({ config, key: { id: 0, identity: key(1).identity } }), /does not match/);
+  assert.throws(() => new ReplicaAuth({ config, key: key(1000) }), /not a replica/);
+  assert.throws(() => new ClientAuth({ config, key: key(0) }), /not a client/);
+});
