@@ -6,8 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, lstat } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 
 const execFileAsync = promisify(execFile);
 
@@ -18,7 +17,7 @@ export const LUA_TARBALL = {
   debianVersion: '5.4.4-3+deb12u1',
 } as const;
 
-export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+import { BENCH_DIR } from '../lib/paths.js';
 export const TARBALL_PATH = join(BENCH_DIR, 'data', LUA_TARBALL.file);
 
 export interface SourceFile { path: string; size: number; mode: number }

@@ -1,0 +1,45 @@
+// What a result was measured on: printed beside every table so numbers can be
+// compared (or not) across machines and commits.
+import { execFile } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface Environment {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export async function describeEnvironment(cwd: string): Promise<Environment> {
+  const cpuList = cpus();
+  return {
+    date: new Date().toISOString(),
+    commit: await git(cwd, ['rev-parse', '--short', 'HEAD']),
+    dirty: (await git(cwd, ['status', '--porcelain', '--untracked-files=no'])) !== '',
+    cores: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+export function environmentLine(env: Environment): string {
+  return `${env.date} · commit ${env.commit}${env.dirty ? ' (dirty tree)' : ''} · ${env.cores} cores (${env.cpuModel}) · ` +
+    `${env.memoryGiB} GiB · Node ${env.node} · ${env.platform}`;
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    return (await execFileAsync('git', args, { cwd })).stdout.trim();
+  } catch {
+    return 'unknown';
+  }
+}
