@@ -1,0 +1,133 @@
+// A small deterministic key-value state machine for the simulator: put, get,
+// append and compare-and-swap on string keys. Every op carries a unique id so
+// the checkers can follow it from client to execution log to reply.
+import type { ClientId, StateMachine } from '../pbft/types.js';
+import { sha256 } from './fake-auth.js';
+import { decodeValue, encodeValue, isRecord } from './sim-codec.js';
+
+export type KvOp =
+  | { kind: 'put'; id: string; key: string; value: string }
+  | { kind: 'get'; id: string; key: string }
+  | { kind: 'append'; id: string; key: string; value: string }
+  | { kind: 'cas'; id: string; key: string; expect: string | null; value: string };
+
+/** `value` is the key's value after the op (put: before), null when absent. */
+export interface KvResult { ok: boolean; value: string | null }
+
+export const BAD_OP_RESULT: KvResult = { ok: false, value: 'bad-op' };
+
+export function encodeOp(op: KvOp): Uint8Array {
+  return encodeValue(op);
+}
+
+export function decodeOp(bytes: Uint8Array): KvOp | null {
+  const v = decodeValue(bytes);
+  if (!isRecord(v) || typeof v.id !== 'string' || typeof v.key !== 'string') return null;
+  const value = v.value;
+  switch (v.kind) {
+    case 'get': return { kind: 'get', id: v.id, key: v.key };
+    case 'put':
+    case 'append':
+      return typeof value === 'string' ? { kind: v.kind, id: v.id, key: v.key, value } : null;
+    case 'cas':
+      if (typeof value !== 'string' || (v.expect !== null && typeof v.expect !== 'string')) return null;
+      return { kind: 'cas', id: v.id, key: v.key, expect: v.expect, value };
+    default: return null;
+  }
+}
+
+export function encodeResult(r: KvResult): Uint8Array {
+  return encodeValue(r);
+}
+
+export function decodeResult(bytes: Uint8Array): KvResult | null {
+  const v = decodeValue(bytes);
+  if (!isRecord(v) || typeof v.ok !== 'boolean' || (v.value !== null && typeof v.value !== 'string')) return null;
+  return { ok: v.ok, value: v.value };
+}
+
+export function isReadOnly(op: KvOp): boolean {
+  return op.kind === 'get';
+}
+
+/** Apply `op` to `store` (mutating it); the reference model the checkers replay. */
+export function applyOp(store: Map<string, string>, op: KvOp): KvResult {
+  const current = store.get(op.key) ?? null;
+  switch (op.kind) {
+    case 'get': return { ok: true, value: current };
+    case 'put':
+      store.set(op.key, op.value);
+      return { ok: true, value: current };
+    case 'append': {
+      const next = (current ?? '') + op.value;
+      store.set(op.key, next);
+      return { ok: true, value: next };
+    }
+    case 'cas':
+      if (current !== op.expect) return { ok: false, value: current };
+      store.set(op.key, op.value);
+      return { ok: true, value: op.value };
+  }
+}
+
+/** Told about every execution, so the checkers see each replica's history. */
+export interface KvObserver {
+  onExecute(opId: string, tentative: boolean): void;
+  onCommitTentative(): void;
+  onRollbackTentative(): void;
+}
+
+interface UndoEntry { key: string; prev: string | undefined }
+
+export class KvMachine implements StateMachine {
+  private readonly store = new Map<string, string>();
+  private journal: UndoEntry[] | null = null;
+
+  constructor(private readonly observer?: KvObserver) {}
+
+  execute(opBytes: Uint8Array, _client: ClientId, _timeMs: number): Uint8Array {
+    const op = decodeOp(opBytes);
+    if (op === null) return encodeResult(BAD_OP_RESULT);
+    this.journal?.push({ key: op.key, prev: this.store.get(op.key) });
+    const result = applyOp(this.store, op);
+    this.observer?.onExecute(op.id, this.journal !== null);
+    return encodeResult(result);
+  }
+
+  query(opBytes: Uint8Array, _client: ClientId): Uint8Array {
+    const op = decodeOp(opBytes);
+    if (op === null || !isReadOnly(op)) return encodeResult(BAD_OP_RESULT);
+    return encodeResult(applyOp(this.store, op));
+  }
+
+  digest(): Uint8Array {
+    const entries = [...this.store.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    return sha256(encodeValue(entries));
+  }
+
+  /** Nested calls extend the open journal: one undo covers every open batch. */
+  beginTentative(): void {
+    if (this.journal === null) this.journal = [];
+  }
+
+  commitTentative(): void {
+    if (this.journal === null) return;
+    this.journal = null;
+    this.observer?.onCommitTentative();
+  }
+
+  rollbackTentative(): void {
+    if (this.journal === null) return;
+    for (let i = this.journal.length - 1; i >= 0; i--) {
+      const { key, prev } = this.journal[i];
+      if (prev === undefined) this.store.delete(key);
+      else this.store.set(key, prev);
+    }
+    this.journal = null;
+    this.observer?.onRollbackTentative();
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+}

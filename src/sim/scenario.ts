@@ -1,0 +1,147 @@
+// A run's setup, derived from its seed and the CLI's restrictions: which
+// replicas are Byzantine and how, which network faults happen when, and the
+// client workload.
+import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, type Mutations } from '../pbft/byzantine.js';
+import type { ReplicaId } from '../pbft/types.js';
+import type { Prng } from './prng.js';
+
+export const FAULT_KINDS = ['drop', 'delay', 'dup', 'reorder', 'partition', 'crash'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface SimOptions {
+  seed: number;
+  /** Faults tolerated; n = 3f+1. */
+  f: number;
+  /** 'all': a behaviour (or none) drawn per seed; 'none': every replica correct. */
+  byzantine: 'all' | 'none' | ByzantineBehaviour;
+  /** Fault kinds the seed may draw from. */
+  faults: readonly FaultKind[];
+  /** TEST-ONLY: applied to every correct replica. */
+  mutations?: Mutations;
+  /** TEST-ONLY: the client accepts this many matching replies (a correct client needs f+1). */
+  clientAcceptQuorum?: number;
+  /** Events kept for the trace of a failing run. */
+  traceLength?: number;
+}
+
+export interface NetworkParams {
+  baseDelayMs: number;
+  jitterMs: number;
+  dropRate: number;
+  dupRate: number;
+  /** Share of messages held back for an extra delay of up to slowDelayMsMax. */
+  slowRate: number;
+  slowDelayMsMax: number;
+}
+
+export interface PartitionPlan { atMs: number; durationMs: number; /** Nodes cut off from the rest. */ side: number[] }
+export interface CrashPlan { atMs: number; durationMs: number; replica: ReplicaId }
+
+export interface Scenario {
+  n: number;
+  f: number;
+  byzantine: Map<ReplicaId, ByzantineBehaviour>;
+  faults: Set<FaultKind>;
+  network: NetworkParams;
+  partitions: PartitionPlan[];
+  crashes: CrashPlan[];
+  /** Faults stop here (or earlier, once every client is done). */
+  healMs: number;
+  clients: number[];
+  opsPerClient: number;
+  keys: string[];
+  tentativeExecution: boolean;
+  checkpointInterval: number;
+  clockSkewMs: number[];
+}
+
+export const TICK_MS = 10;
+export const CLIENT_ID_BASE = 1000;
+
+function drawByzantine(prng: Prng, opts: SimOptions, n: number): Map<ReplicaId, ByzantineBehaviour> {
+  const out = new Map<ReplicaId, ByzantineBehaviour>();
+  if (opts.byzantine === 'none' || opts.f === 0) return out;
+  if (opts.byzantine === 'all' && prng.chance(0.15)) return out;
+  const count = prng.int(1, opts.f);
+  // Many behaviours only bite as primary, so replica 0 (view 0's primary) is favoured.
+  const pool = Array.from({ length: n }, (_, i) => i);
+  if (prng.chance(0.5)) out.set(0, drawBehaviour(prng, opts));
+  while (out.size < count) {
+    const id = prng.pick(pool);
+    if (!out.has(id)) out.set(id, drawBehaviour(prng, opts));
+  }
+  return out;
+}
+
+function drawBehaviour(prng: Prng, opts: SimOptions): ByzantineBehaviour {
+  return opts.byzantine === 'all' || opts.byzantine === 'none' ? prng.pick(BYZANTINE_BEHAVIOURS) : opts.byzantine;
+}
+
+function drawNetwork(prng: Prng, faults: Set<FaultKind>): NetworkParams {
+  return {
+    baseDelayMs: prng.int(1, 3),
+    jitterMs: faults.has('reorder') ? prng.int(5, 40) : 1,
+    dropRate: faults.has('drop') ? prng.int(1, 20) / 100 : 0,
+    dupRate: faults.has('dup') ? prng.int(1, 15) / 100 : 0,
+    slowRate: faults.has('delay') ? prng.int(2, 20) / 100 : 0,
+    slowDelayMsMax: prng.int(50, 1500),
+  };
+}
+
+function drawPartitions(prng: Prng, n: number, clients: number[], healMs: number): PartitionPlan[] {
+  const out: PartitionPlan[] = [];
+  const count = prng.int(1, 3);
+  for (let i = 0; i < count; i++) {
+    const side: number[] = [];
+    // One or two replicas (and maybe a client) on the far side of the cut.
+    const replicas = prng.int(1, Math.max(1, Math.floor((n - 1) / 2)));
+    while (side.length < replicas) {
+      const r = prng.int(0, n - 1);
+      if (!side.includes(r)) side.push(r);
+    }
+    if (prng.chance(0.4)) side.push(prng.pick(clients));
+    out.push({ atMs: prng.int(0, healMs - 200), durationMs: prng.int(100, 2500), side });
+  }
+  return out;
+}
+
+function drawCrashes(prng: Prng, n: number, healMs: number): CrashPlan[] {
+  const out: CrashPlan[] = [];
+  const count = prng.int(1, 2);
+  for (let i = 0; i < count; i++) {
+    out.push({ atMs: prng.int(0, healMs - 200), durationMs: prng.int(100, 3000), replica: prng.int(0, n - 1) });
+  }
+  return out;
+}
+
+export function drawScenario(prng: Prng, opts: SimOptions): Scenario {
+  const n = 3 * opts.f + 1;
+  const byzantine = drawByzantine(prng, opts, n);
+  const faults = new Set(opts.faults.filter(() => prng.chance(0.6)));
+  const clientCount = prng.int(2, 4);
+  const clients = Array.from({ length: clientCount }, (_, i) => CLIENT_ID_BASE + i);
+  const healMs = prng.int(1500, 6000);
+  return {
+    n,
+    f: opts.f,
+    byzantine,
+    faults,
+    network: drawNetwork(prng, faults),
+    partitions: faults.has('partition') ? drawPartitions(prng, n, clients, healMs) : [],
+    crashes: faults.has('crash') ? drawCrashes(prng, n, healMs) : [],
+    healMs,
+    clients,
+    opsPerClient: prng.int(4, 12),
+    keys: ['a', 'b', 'c'].slice(0, prng.int(1, 3)),
+    tentativeExecution: prng.chance(0.5),
+    checkpointInterval: prng.pick([2, 4, 8]),
+    clockSkewMs: Array.from({ length: n }, () => prng.int(0, 30)),
+  };
+}
+
+export function describeScenario(s: Scenario): string {
+  const byz = [...s.byzantine].map(([id, b]) => `${id}:${b}`).join(',') || 'none';
+  const faults = [...s.faults].join(',') || 'none';
+  return `n=${s.n} byzantine=${byz} faults=${faults} clients=${s.clients.length}x${s.opsPerClient} `
+    + `tentative=${s.tentativeExecution} K=${s.checkpointInterval} heal=${s.healMs}ms`;
+}

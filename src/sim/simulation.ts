@@ -1,0 +1,303 @@
+// One simulated run: n replicas running the real PBFT core, clients running
+// the real ClientCore, a faulty network, all driven by virtual time and one
+// seeded PRNG. Safety checkers watch every execution and checkpoint; at the
+// end the clients' results are checked for linearizability and liveness.
+import { defaultReplicaConfig, Replica, type ByzantineBehaviour } from '../pbft/replica.js';
+import type { AuthRequest, Output, ProtocolMessage, ReplicaId, Signed } from '../pbft/types.js';
+import type { Envelope } from '../transport/transport.js';
+import { AgreementChecker, CheckpointChecker, checkLinearizable, checkLiveness, type OpRecord, type Violation } from './checkers.js';
+import { ClientDriver } from './client-driver.js';
+import { describeEnvelope } from './describe.js';
+import { decodeProtocol, SimClientAuth, SimKeys, SimReplicaAuth } from './fake-auth.js';
+import { EventQueue } from './event-queue.js';
+import { KvMachine } from './kv-machine.js';
+import { Network } from './network.js';
+import { Prng } from './prng.js';
+import { describeScenario, drawScenario, TICK_MS, type Scenario, type SimOptions } from './scenario.js';
+import { Trace } from './trace.js';
+
+/** After faults heal, every pending op must complete within this much virtual time. */
+export const LIVENESS_BOUND_MS = 60_000;
+/** Once every client is done, run this much longer so commits and checkpoints settle. */
+const SETTLE_MS = 1_000;
+
+type SimEvent =
+  | { type: 'deliver'; from: number; to: number; envelope: Envelope }
+  | { type: 'tick' }
+  | { type: 'partition'; id: number; side: number[] }
+  | { type: 'unpartition'; id: number }
+  | { type: 'crash'; replica: ReplicaId }
+  | { type: 'restart'; replica: ReplicaId }
+  | { type: 'heal' };
+
+interface SimReplica { id: ReplicaId; core: Replica; auth: SimReplicaAuth; byzantine?: ByzantineBehaviour }
+
+export interface RunStats {
+  endMs: number;
+  events: number;
+  messages: number;
+  opsCompleted: number;
+  opsTotal: number;
+  committed: number;
+  checkpoints: number;
+}
+
+export interface SeedResult {
+  seed: number;
+  scenario: string;
+  violations: Violation[];
+  /** The last events before the run stopped (only when there are violations). */
+  trace: string[];
+  stats: RunStats;
+}
+
+export class Simulation {
+  readonly scenario: Scenario;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly network: Network;
+  private readonly trace: Trace;
+  private readonly replicas: SimReplica[] = [];
+  private readonly clients = new Map<number, ClientDriver>();
+  private readonly ops = new Map<string, OpRecord>();
+  private readonly violations: Violation[] = [];
+  private readonly agreement: AgreementChecker;
+  private readonly checkpoints: CheckpointChecker;
+  private nowMs = 0;
+  private endMs: number;
+  private settling = false;
+  private events = 0;
+  private messages = 0;
+
+  constructor(private readonly opts: SimOptions) {
+    const prng = new Prng(opts.seed);
+    this.scenario = drawScenario(prng.fork(), opts);
+    this.network = new Network(prng.fork(), this.scenario.network);
+    this.trace = new Trace(opts.traceLength ?? 60);
+    const report = (v: Violation): void => { this.violations.push(v); };
+    this.agreement = new AgreementChecker(report);
+    this.checkpoints = new CheckpointChecker(report);
+    const keys = new SimKeys(prng.fork());
+    this.buildReplicas(keys);
+    this.buildClients(keys, prng.fork());
+    this.schedule();
+    this.endMs = this.scenario.healMs + LIVENESS_BOUND_MS;
+  }
+
+  private buildReplicas(keys: SimKeys): void {
+    const s = this.scenario;
+    for (let id = 0; id < s.n; id++) {
+      const byzantine = s.byzantine.get(id);
+      const correct = byzantine === undefined;
+      const machine = new KvMachine(correct ? {
+        onExecute: (opId, tentative) => this.agreement.onExecute(id, opId, tentative),
+        onCommitTentative: () => this.agreement.onCommitTentative(id),
+        onRollbackTentative: () => this.agreement.onRollbackTentative(id),
+      } : undefined);
+      const config = {
+        ...defaultReplicaConfig(id, s.n),
+        checkpointInterval: s.checkpointInterval,
+        batchRequestsMax: 4,
+        viewChangeTimeoutTicks: 50,
+        tickMs: TICK_MS,
+        tentativeExecution: s.tentativeExecution,
+      };
+      const auth = new SimReplicaAuth(keys, id);
+      const options = correct ? { mutations: this.opts.mutations } : { byzantine };
+      this.replicas.push({ id, core: new Replica(config, auth, machine, options), auth, byzantine });
+    }
+  }
+
+  private buildClients(keys: SimKeys, prng: Prng): void {
+    const s = this.scenario;
+    for (const id of s.clients) {
+      const env = {
+        send: (from: number, to: ReplicaId | 'all', auth: AuthRequest): void => {
+          if (to === 'all') for (let r = 0; r < s.n; r++) this.send(from, r, { type: 'request', auth });
+          else this.send(from, to, { type: 'request', auth });
+        },
+        note: (node: number, what: string): void => this.trace.add({ timeMs: this.nowMs, node, what }),
+      };
+      const driver = new ClientDriver(id, new SimClientAuth(keys, id, s.n), prng.fork(), env, this.ops, {
+        n: s.n, opsTotal: s.opsPerClient, keys: s.keys, tickMs: TICK_MS,
+        startMs: prng.int(0, 500), acceptQuorum: this.opts.clientAcceptQuorum,
+      });
+      this.clients.set(id, driver);
+    }
+  }
+
+  private schedule(): void {
+    const s = this.scenario;
+    this.queue.push(0, { type: 'tick' });
+    s.partitions.forEach((p, id) => {
+      this.queue.push(p.atMs, { type: 'partition', id, side: p.side });
+      this.queue.push(p.atMs + p.durationMs, { type: 'unpartition', id });
+    });
+    for (const c of s.crashes) {
+      this.queue.push(c.atMs, { type: 'crash', replica: c.replica });
+      this.queue.push(c.atMs + c.durationMs, { type: 'restart', replica: c.replica });
+    }
+    this.queue.push(s.healMs, { type: 'heal' });
+  }
+
+  run(): SeedResult {
+    for (;;) {
+      const next = this.queue.pop();
+      if (next === undefined || next.timeMs > this.endMs) break;
+      this.nowMs = next.timeMs;
+      this.events++;
+      this.dispatch(next.event);
+      if (this.violations.length > 0) break;
+      if (!this.settling && this.allClientsDone()) this.settle();
+    }
+    if (this.violations.length === 0) this.finalChecks();
+    return this.result();
+  }
+
+  private settle(): void {
+    this.settling = true;
+    if (!this.network.healed) this.heal();
+    this.endMs = Math.min(this.endMs, this.nowMs + SETTLE_MS);
+  }
+
+  private allClientsDone(): boolean {
+    for (const c of this.clients.values()) if (!c.done) return false;
+    return true;
+  }
+
+  private finalChecks(): void {
+    this.violations.push(...checkLinearizable(this.agreement.order, this.ops));
+    if (!this.allClientsDone()) this.violations.push(...checkLiveness(this.ops, LIVENESS_BOUND_MS, this.nowMs));
+  }
+
+  private result(): SeedResult {
+    const ops = [...this.ops.values()];
+    return {
+      seed: this.opts.seed,
+      scenario: describeScenario(this.scenario),
+      violations: this.violations,
+      trace: this.violations.length > 0 ? this.trace.format() : [],
+      stats: {
+        endMs: this.nowMs,
+        events: this.events,
+        messages: this.messages,
+        opsCompleted: ops.filter((o) => o.responseMs !== undefined).length,
+        opsTotal: this.scenario.clients.length * this.scenario.opsPerClient,
+        committed: this.agreement.order.length,
+        checkpoints: this.checkpoints.count,
+      },
+    };
+  }
+
+  private dispatch(e: SimEvent): void {
+    switch (e.type) {
+      case 'deliver': return this.deliver(e.from, e.to, e.envelope);
+      case 'tick': return this.tick();
+      case 'partition':
+        this.note(-1, `partition ${e.id}: [${e.side.join(',')}] cut off`);
+        return this.network.partition(e.id, e.side);
+      case 'unpartition':
+        this.note(-1, `partition ${e.id} healed`);
+        return this.network.unpartition(e.id);
+      case 'crash':
+        this.note(e.replica, 'crash');
+        return this.network.crash(e.replica);
+      case 'restart':
+        this.note(e.replica, 'restart');
+        return this.network.restart(e.replica);
+      case 'heal': return this.heal();
+    }
+  }
+
+  private heal(): void {
+    if (this.network.healed) return;
+    this.note(-1, 'faults healed: network reliable, crashed replicas restarted');
+    this.network.heal();
+    for (const r of this.network.crashedNodes()) this.network.restart(r);
+  }
+
+  private tick(): void {
+    for (const r of this.replicas) {
+      if (this.network.isCrashed(r.id)) continue;
+      const localMs = this.nowMs + this.scenario.clockSkewMs[r.id];
+      this.apply(r, r.core.step({ type: 'tick', nowMs: localMs }));
+    }
+    for (const c of this.clients.values()) c.tick(this.nowMs);
+    this.queue.push(this.nowMs + TICK_MS, { type: 'tick' });
+  }
+
+  private deliver(from: number, to: number, envelope: Envelope): void {
+    if (this.network.isCrashed(to)) {
+      this.note(to, 'lost (crashed)', () => describeEnvelope(envelope));
+      return;
+    }
+    this.trace.add({ timeMs: this.nowMs, node: to, what: `<- ${from}`, detail: () => describeEnvelope(envelope) });
+    if (envelope.type === 'reply') {
+      this.clients.get(to)?.onReply(envelope.auth, this.nowMs);
+      return;
+    }
+    const r = this.replicas[to];
+    if (r === undefined) return;
+    if (envelope.type === 'signed') {
+      const msg = r.auth.open(envelope.signed);
+      if (msg === null) return this.note(to, 'dropped forged/malformed protocol message');
+      this.apply(r, r.core.step({ type: 'protocol', signed: envelope.signed, msg }));
+    } else if (envelope.type === 'request') {
+      const request = r.auth.openRequest(envelope.auth);
+      if (request === null) return this.note(to, 'dropped forged/malformed request');
+      this.apply(r, r.core.step({ type: 'request', auth: envelope.auth, request }));
+    }
+  }
+
+  private apply(r: SimReplica, outputs: Output[]): void {
+    for (const out of outputs) {
+      switch (out.type) {
+        case 'broadcast':
+          this.observe(r, out.signed);
+          for (let to = 0; to < this.scenario.n; to++) if (to !== r.id) this.send(r.id, to, { type: 'signed', signed: out.signed });
+          break;
+        case 'send':
+          this.observe(r, out.signed);
+          this.send(r.id, out.to, { type: 'signed', signed: out.signed });
+          break;
+        case 'forward': this.send(r.id, out.to, { type: 'request', auth: out.auth }); break;
+        case 'reply': this.send(r.id, out.client, { type: 'reply', auth: out.reply }); break;
+        case 'event': this.onEvent(r, out); break;
+      }
+    }
+  }
+
+  private onEvent(r: SimReplica, out: Extract<Output, { type: 'event' }>): void {
+    if (out.level === 'debug') return;
+    this.note(r.id, `event ${out.event}`, () => JSON.stringify(out.fields));
+  }
+
+  /** Watch what correct replicas say about their own state. */
+  private observe(r: SimReplica, signed: Signed): void {
+    if (r.byzantine !== undefined) return;
+    const msg: ProtocolMessage | null = decodeProtocol(signed.body);
+    if (msg?.type === 'checkpoint') this.checkpoints.onCheckpoint(r.id, msg.checkpoint.seq, msg.checkpoint.stateDigest);
+  }
+
+  private send(from: number, to: number, envelope: Envelope): void {
+    this.messages++;
+    const delays = this.network.plan(from, to);
+    if (delays.length === 0) this.note(from, `-> ${to} lost`, () => describeEnvelope(envelope));
+    for (const d of delays) this.queue.push(this.nowMs + d, { type: 'deliver', from, to, envelope });
+  }
+
+  private note(node: number, what: string, detail?: () => string): void {
+    this.trace.add({ timeMs: this.nowMs, node, what, detail });
+  }
+}
+
+export function runSeed(opts: SimOptions): SeedResult {
+  return new Simulation(opts).run();
+}
+
+export function formatFailure(r: SeedResult): string {
+  const lines = [`seed ${r.seed} FAILED (${r.scenario})`];
+  for (const v of r.violations) lines.push(`  [${v.checker}] ${v.message}`);
+  lines.push(`  last ${r.trace.length} events:`);
+  for (const t of r.trace) lines.push(`    ${t}`);
+  return lines.join('\n');
+}
