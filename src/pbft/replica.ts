@@ -1,31 +1,780 @@
-// PBFT replica: step(input) -> outputs (skeleton; filled in next commits).
-import type { Input, Output, ProtocolAuth, ReplicaConfig, ReplicaStatus, StateMachine } from './types.js';
-import type { ReplicaOptions } from './byzantine.js';
+// A PBFT replica (Castro & Liskov, OSDI '99): a pure state machine driven by
+// step(input) -> outputs. Normal case with batching, checkpoints and log GC,
+// view change, tentative execution, read-only requests, digest replies.
+import type {
+  AuthRequest, Checkpoint, Commit, Input, NewView, Output, PrePrepare, Prepare, ProtocolAuth,
+  ProtocolMessage, Reply, ReplicaConfig, ReplicaId, ReplicaStatus, Request, Signed, StateMachine, ViewChange,
+} from './types.js';
+import type { ByzantineBehaviour, Mutations, ReplicaOptions } from './byzantine.js';
+import type { GuardState, PrePrepareCheck } from './guards.js';
+import type { LogEntry } from './log.js';
+import type { CachedReply } from './reply-cache.js';
+import type { NewViewPlan, VcContext } from './view-change.js';
+import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreNewView, ignorePrePrepare, ignorePrepare, ignoreViewChange } from './guards.js';
+import { MessageLog, countMatching, resetForView } from './log.js';
+import { CheckpointTracker } from './checkpoints.js';
+import { RequestStore } from './requests.js';
+import { ReplyCache } from './reply-cache.js';
+import { ByzantineOutputs } from './byzantine-outputs.js';
+import { checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
+import { batchBytes, batchDigest, batchDigestFrom, requestDigests } from './batch.js';
+import { bytesEqual, corruptBytes, toHex } from './bytes.js';
 import { primaryOf, quorumsFor } from './quorums.js';
+import type { Quorums } from './quorums.js';
+import { assert } from './assert.js';
 
 export { defaultReplicaConfig } from './config.js';
-export { BYZANTINE_BEHAVIOURS } from './byzantine.js';
+export { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from './byzantine.js';
 export type { ByzantineBehaviour, Mutations, ReplicaOptions } from './byzantine.js';
 
-export class Replica {
-  private readonly view = 0;
+/** Results shorter than this always travel in full (a digest would not be smaller). */
+const FULL_RESULT_BYTES_MIN = 64;
+/** Re-sent protocol messages per retransmission round. */
+const RETRANSMIT_ENTRIES_MAX = 16;
+/** Read-only requests queued behind a tentative batch. */
+const READ_QUEUE_MAX = 1024;
+const BACKOFF_DOUBLINGS_MAX = 10;
+
+interface TentativeBatch { seq: number; digestHex: string; prevAgreedTimeMs: number }
+interface HeldViewChange { view: number; signed: Signed; vc: ViewChange }
+
+export class Replica implements GuardState {
+  readonly q: Quorums;
+  readonly log = new MessageLog();
+  readonly checkpoints: CheckpointTracker;
+  readonly vcCtx: VcContext;
+  view = 0;
+  /** False while a view change is in progress (`view` is then the view we move to). */
+  active = true;
+  nowMs = 0;
+  lastExecuted = 0;
+  lastCommitted = 0;
+
+  private readonly requests = new RequestStore();
+  private readonly replies = new ReplyCache();
+  private readonly byzOut: ByzantineOutputs;
+  private readonly byz: ByzantineBehaviour | undefined;
+  private readonly mut: Mutations;
+  private readonly nullDigest: Uint8Array;
+  private readonly window: number;
+  private out: Output[] = [];
+  private ticks = 0;
+  private lastAgreedTimeMs = 0;
+  private tentative: TentativeBatch | null = null;
+  private readQueue: Request[] = [];
+  private nextSeq = 1;
+  private lastProposedTimeMs = 0;
+  /** Pre-prepares waiting for a client's own copy of a request, by request digest. */
+  private readonly waiting = new Map<string, number[]>();
+  private readonly latestVc = new Map<ReplicaId, HeldViewChange>();
+  private ownViewChange: Signed | undefined;
+  private newViewSigned: Signed | undefined;
+  private ownCheckpoint: Signed | undefined;
+  private ownCheckpointSeq = 0;
+  private timerTicks = 0;
+  private timerRequest: string | undefined;
+  private consecutiveViewChanges = 0;
+  private minClientSeen = Number.POSITIVE_INFINITY;
+
   constructor(
     readonly config: ReplicaConfig,
-    private readonly auth: ProtocolAuth,
+    readonly auth: ProtocolAuth,
     private readonly sm: StateMachine,
-    readonly options: ReplicaOptions = {},
+    options: ReplicaOptions = {},
   ) {
-    quorumsFor(config.n);
+    this.q = quorumsFor(config.n);
+    assert(config.id >= 0 && config.id < config.n, `replica id ${config.id} outside 0..${config.n - 1}`);
+    assert(config.checkpointInterval > 0, 'checkpointInterval must be positive');
+    this.window = 2 * config.checkpointInterval;
+    this.byz = options.byzantine;
+    this.mut = options.mutations ?? {};
+    this.byzOut = new ByzantineOutputs(this.byz);
+    this.nullDigest = batchDigest(auth, 0, []);
+    this.checkpoints = new CheckpointTracker({ seq: 0, digest: sm.digest(), proof: [] });
+    this.vcCtx = { auth, q: this.q, checkpointInterval: config.checkpointInterval, ignorePrepared: this.mut.ignorePreparedInViewChange };
   }
 
-  step(_input: Input): Output[] {
-    return [];
+  get stableSeq(): number {
+    return this.checkpoints.stable.seq;
+  }
+
+  step(input: Input): Output[] {
+    this.out = [];
+    switch (input.type) {
+      case 'tick': this.onTick(input.nowMs); break;
+      case 'request': this.onRequest(input.auth, input.request); break;
+      case 'protocol': this.onProtocol(input.signed, input.msg); break;
+    }
+    return this.byzOut.filter(this.out, input.type === 'tick');
   }
 
   status(): ReplicaStatus {
+    const s = this.checkpoints.stable;
     return {
-      id: this.config.id, view: this.view, primary: primaryOf(this.view, this.config.n),
-      lastExecuted: 0, lastCommitted: 0, stableSeq: 0, stableDigest: this.sm.digest(), viewChanging: false,
+      id: this.config.id, view: this.view, primary: this.primary(), lastExecuted: this.lastExecuted,
+      lastCommitted: this.lastCommitted, stableSeq: s.seq, stableDigest: s.digest, viewChanging: !this.active,
     };
   }
+
+  // ── GuardState ──
+
+  previousTimeMs(seq: number): number {
+    const prev = this.log.get(seq - 1)?.prePrepare;
+    const prevTime = prev && prev.requests.length > 0 ? prev.timeMs : 0;
+    return Math.max(this.lastAgreedTimeMs, prevTime);
+  }
+
+  latestViewChangeView(replica: number): number {
+    return this.latestVc.get(replica)?.view ?? -1;
+  }
+
+  // ── helpers ──
+
+  private primary(view = this.view): ReplicaId {
+    return primaryOf(view, this.config.n);
+  }
+
+  private isPrimary(): boolean {
+    return this.primary() === this.config.id;
+  }
+
+  private seal(msg: ProtocolMessage): Signed {
+    return this.auth.seal(msg);
+  }
+
+  private broadcast(signed: Signed): void {
+    this.out.push({ type: 'broadcast', signed });
+  }
+
+  private event(level: 'debug' | 'info' | 'warn', event: string, fields: Record<string, string | number | boolean>): void {
+    this.out.push({ type: 'event', level, event, fields });
+  }
+
+  private drop(reason: string, from: number, msg: string, fields: Record<string, string | number | boolean> = {}): void {
+    const level = BENIGN_REASONS.has(reason) ? 'debug' : 'warn';
+    this.event(level, 'dropped', { reason, from, msg, ...fields });
+  }
+
+  private currentTimeoutTicks(): number {
+    return this.config.viewChangeTimeoutTicks * 2 ** Math.min(this.consecutiveViewChanges, BACKOFF_DOUBLINGS_MAX);
+  }
+
+  // ── protocol dispatch ──
+
+  private onProtocol(signed: Signed, msg: ProtocolMessage): void {
+    if (!Number.isInteger(signed.signer) || signed.signer < 0 || signed.signer >= this.config.n) {
+      this.drop('unknown-signer', signed.signer, msg.type);
+      return;
+    }
+    if (signed.signer === this.config.id) {
+      this.drop('from-self', signed.signer, msg.type);
+      return;
+    }
+    switch (msg.type) {
+      case 'prePrepare': this.onPrePrepare(signed, msg.prePrepare); break;
+      case 'prepare': this.onPrepare(signed, msg.prepare); break;
+      case 'commit': this.onCommit(signed, msg.commit); break;
+      case 'checkpoint': this.onCheckpoint(signed, msg.checkpoint); break;
+      case 'viewChange': this.onViewChange(signed, msg.viewChange); break;
+      case 'newView': this.onNewView(signed, msg.newView); break;
+    }
+  }
+
+  // ── client requests ──
+
+  private onRequest(auth: AuthRequest, request: Request): void {
+    if (request.readOnly) {
+      this.onReadOnly(request);
+      return;
+    }
+    if (request.client < this.minClientSeen) this.minClientSeen = request.client;
+    const cached = this.replies.get(request.client);
+    if (cached && request.timestamp < cached.timestamp) {
+      this.drop('stale-timestamp', request.client, 'request', { timestamp: request.timestamp });
+      return;
+    }
+    if (cached && request.timestamp === cached.timestamp) {
+      this.sendReply(request, cached);
+      return;
+    }
+    const existing = this.requests.forClient(request.client);
+    if (existing && existing.request.timestamp >= request.timestamp) {
+      // A retransmission: the client is still waiting, so make sure the primary has it.
+      if (existing.request.timestamp === request.timestamp && this.active && !this.isPrimary()) this.forward(auth);
+      return;
+    }
+    const digestHex = toHex(this.auth.digest(auth.request));
+    this.requests.add({ auth, request, digestHex });
+    this.fillWaiting(digestHex, request);
+    if (!this.active) return;
+    if (this.isPrimary()) this.cutBatches();
+    else this.forward(auth);
+  }
+
+  private forward(auth: AuthRequest): void {
+    this.out.push({ type: 'forward', to: this.primary(), auth });
+  }
+
+  /** A client's own copy arrived: complete pre-prepares that were waiting for it. */
+  private fillWaiting(digestHex: string, request: Request): void {
+    const seqs = this.waiting.get(digestHex);
+    if (!seqs) return;
+    this.waiting.delete(digestHex);
+    for (const seq of seqs) {
+      const e = this.log.get(seq);
+      if (!e?.prePrepare) continue;
+      for (let i = 0; i < e.requestHexes.length; i++) {
+        if (e.requestHexes[i] === digestHex && e.requests[i] === null) {
+          e.requests[i] = request;
+          e.missingRequests--;
+        }
+      }
+      if (e.missingRequests === 0) this.afterPrePrepareComplete(e);
+    }
+  }
+
+  private onReadOnly(request: Request): void {
+    if (this.tentative) {
+      if (this.readQueue.length >= READ_QUEUE_MAX) this.readQueue.shift();
+      this.readQueue.push(request);
+      return;
+    }
+    const result = this.sm.query(request.op, request.client);
+    this.sendReply(request, {
+      timestamp: request.timestamp, result, resultDigest: this.auth.digest(result), tentative: false, view: this.view,
+    });
+  }
+
+  private sendReply(request: Request, cached: CachedReply): void {
+    const id = this.config.id;
+    let result = cached.result;
+    let resultDigest = cached.resultDigest;
+    if (this.byz === 'corrupt-replies') {
+      result = corruptBytes(result);
+      resultDigest = this.auth.digest(result);
+    }
+    const full = request.replier === -1 || request.replier === id || result.length < FULL_RESULT_BYTES_MIN;
+    const reply: Reply = {
+      view: this.view, timestamp: cached.timestamp, client: request.client, replica: id, tentative: cached.tentative,
+      result: full ? result : new Uint8Array(0), resultDigest, full,
+    };
+    this.out.push({ type: 'reply', client: request.client, reply: this.auth.sealReply(reply) });
+  }
+
+  // ── primary: batching ──
+
+  private cutBatches(): void {
+    if (!this.active || !this.isPrimary()) return;
+    while (
+      this.requests.unassigned.size > 0
+      && this.nextSeq - 1 - this.lastCommitted < this.config.inFlightBatchesMax
+      && this.nextSeq <= this.stableSeq + this.window
+    ) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      this.propose(batch);
+    }
+  }
+
+  private takeBatch(): { auth: AuthRequest; request: Request }[] {
+    const batch: { auth: AuthRequest; request: Request }[] = [];
+    let bytes = 0;
+    for (const [hex, p] of this.requests.unassigned) {
+      if (this.replies.isStale(p.request.client, p.request.timestamp)) {
+        this.requests.unassigned.delete(hex);
+        continue;
+      }
+      if (this.byz === 'starve-client' && p.request.client === this.minClientSeen) continue;
+      const size = p.auth.request.length;
+      if (batch.length > 0 && bytes + size > this.config.batchBytesMax) break;
+      batch.push(p);
+      bytes += size;
+      this.requests.unassigned.delete(hex);
+      if (batch.length >= this.config.batchRequestsMax) break;
+    }
+    return batch;
+  }
+
+  private propose(batch: { auth: AuthRequest; request: Request }[]): void {
+    const seq = this.nextSeq++;
+    const timeMs = Math.max(this.nowMs, this.lastProposedTimeMs + 1, this.lastAgreedTimeMs + 1);
+    this.lastProposedTimeMs = timeMs;
+    const auths = batch.map((b) => b.auth);
+    const reqDigests = requestDigests(this.auth, auths);
+    const pp: PrePrepare = { view: this.view, seq, digest: batchDigestFrom(this.auth, timeMs, reqDigests), timeMs, requests: auths };
+    const signed = this.seal({ type: 'prePrepare', prePrepare: pp });
+    const e = this.log.open(seq, this.view);
+    this.setPrePrepare(e, signed, pp, reqDigests);
+    if (this.byz === 'equivocate') this.equivocate(pp, signed);
+    else this.broadcast(signed);
+    this.afterPrePrepareComplete(e);
+  }
+
+  /** 'equivocate': half the backups get a different batch (another time, so another digest). */
+  private equivocate(pp: PrePrepare, signed: Signed): void {
+    const timeMs = pp.timeMs + 1;
+    const other: PrePrepare = { ...pp, timeMs, digest: batchDigest(this.auth, timeMs, pp.requests) };
+    const otherSigned = this.seal({ type: 'prePrepare', prePrepare: other });
+    for (let r = 0; r < this.config.n; r++) {
+      if (r === this.config.id) continue;
+      this.out.push({ type: 'send', to: r, signed: r % 2 === 0 ? signed : otherSigned });
+    }
+  }
+
+  // ── normal case ──
+
+  private onPrePrepare(signed: Signed, pp: PrePrepare): void {
+    const check: PrePrepareCheck = { reqDigests: [] };
+    const reason = ignorePrePrepare(this, signed, pp, check);
+    if (reason) {
+      if (reason === 'duplicate') this.helpLagging(pp.seq, signed.signer);
+      this.drop(reason, signed.signer, 'prePrepare', { seq: pp.seq, view: pp.view });
+      return;
+    }
+    const e = this.log.open(pp.seq, pp.view);
+    this.setPrePrepare(e, signed, pp, check.reqDigests);
+    if (e.missingRequests === 0) this.afterPrePrepareComplete(e);
+  }
+
+  /** Record an accepted pre-prepare and decode its requests (ours or the client's copies). */
+  private setPrePrepare(e: LogEntry, signed: Signed, pp: PrePrepare, reqDigests: Uint8Array[]): void {
+    e.prePrepare = pp;
+    e.prePrepareSigned = signed;
+    e.digestHex = toHex(pp.digest);
+    e.requestHexes = reqDigests.map(toHex);
+    e.requests = [];
+    e.missingRequests = 0;
+    for (let i = 0; i < pp.requests.length; i++) {
+      const hex = e.requestHexes[i];
+      const r = this.auth.openRequest(pp.requests[i]) ?? this.requests.byDigestHex(hex)?.request ?? null;
+      e.requests.push(r);
+      if (r === null) {
+        // Our MAC entry failed: a faulty client may be framing the primary. Wait
+        // for the client's own copy (clients retransmit to all) before preparing.
+        e.missingRequests++;
+        const seqs = this.waiting.get(hex) ?? [];
+        seqs.push(e.seq);
+        this.waiting.set(hex, seqs);
+      }
+    }
+  }
+
+  private afterPrePrepareComplete(e: LogEntry): void {
+    if (!this.isPrimary()) this.sendPrepare(e);
+    this.checkPrepared(e);
+  }
+
+  private sendPrepare(e: LogEntry): void {
+    if (e.sentPrepare || !e.prePrepare || e.view !== this.view || !this.active) return;
+    const prepare: Prepare = { view: e.view, seq: e.seq, digest: e.prePrepare.digest, replica: this.config.id };
+    const signed = this.seal({ type: 'prepare', prepare });
+    e.sentPrepare = signed;
+    e.prepares.set(this.config.id, { digestHex: e.digestHex ?? '', signed });
+    this.broadcast(this.byz === 'wrong-digest' ? this.seal({ type: 'prepare', prepare: { ...prepare, digest: corruptBytes(prepare.digest) } }) : signed);
+  }
+
+  private onPrepare(signed: Signed, p: Prepare): void {
+    const reason = ignorePrepare(this, signed, p);
+    if (reason) {
+      if (reason === 'duplicate') this.helpLagging(p.seq, signed.signer);
+      this.drop(reason, signed.signer, 'prepare', { seq: p.seq, view: p.view });
+      return;
+    }
+    const e = this.log.open(p.seq, p.view);
+    e.prepares.set(p.replica, { digestHex: toHex(p.digest), signed });
+    this.checkPrepared(e);
+  }
+
+  private checkPrepared(e: LogEntry): void {
+    if (e.prepared || !e.prePrepare || e.missingRequests > 0 || e.view !== this.view || !this.active) return;
+    const primary = this.primary(e.view);
+    const need = this.mut.prepareQuorum ? this.q.f : this.q.prepares;
+    if (countMatching(e.prepares, e.digestHex, primary) < need) return;
+    e.prepared = true;
+    const prepares: Signed[] = [];
+    for (const [replica, v] of e.prepares) {
+      if (replica !== primary && v.digestHex === e.digestHex && prepares.length < this.q.prepares) prepares.push(v.signed);
+    }
+    assert(e.prePrepareSigned !== undefined, 'prepared entry without its pre-prepare');
+    e.cert = { prePrepare: e.prePrepareSigned, prepares };
+    e.certView = e.view;
+    this.sendCommit(e);
+    this.checkCommitted(e);
+    this.tryExecute();
+  }
+
+  private sendCommit(e: LogEntry): void {
+    if (e.sentCommit || !e.prePrepare) return;
+    const commit: Commit = { view: e.view, seq: e.seq, digest: e.prePrepare.digest, replica: this.config.id };
+    const signed = this.seal({ type: 'commit', commit });
+    e.sentCommit = signed;
+    e.commits.set(this.config.id, { digestHex: e.digestHex ?? '', signed });
+    this.broadcast(this.byz === 'wrong-digest' ? this.seal({ type: 'commit', commit: { ...commit, digest: corruptBytes(commit.digest) } }) : signed);
+  }
+
+  private onCommit(signed: Signed, c: Commit): void {
+    const reason = ignoreCommit(this, signed, c);
+    if (reason) {
+      if (reason === 'duplicate') this.helpLagging(c.seq, signed.signer);
+      this.drop(reason, signed.signer, 'commit', { seq: c.seq, view: c.view });
+      return;
+    }
+    const e = this.log.open(c.seq, c.view);
+    e.commits.set(c.replica, { digestHex: toHex(c.digest), signed });
+    this.checkCommitted(e);
+  }
+
+  private checkCommitted(e: LogEntry): void {
+    if (!e.prepared || e.committed) return;
+    const need = this.mut.commitQuorum ? this.q.weak : this.q.quorum;
+    if (countMatching(e.commits, e.digestHex) < need) return;
+    e.committed = true;
+    this.tryExecute();
+  }
+
+  /** A replica re-sent a message we already hold: it is missing ours, so send them again. */
+  private helpLagging(seq: number, to: ReplicaId): void {
+    const e = this.log.get(seq);
+    if (!e || e.view !== this.view || !e.committed) return;
+    if (this.isPrimary() && e.prePrepareSigned) this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
+    if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
+    if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
+  }
+
+  // ── execution ──
+
+  private tryExecute(): void {
+    for (;;) {
+      if (this.tentative) {
+        if (!this.commitTentative()) break;
+        continue;
+      }
+      const e = this.log.get(this.lastExecuted + 1);
+      if (!e?.prePrepare || e.missingRequests > 0) break;
+      if (e.committed) {
+        this.executeBatch(e, false);
+        this.afterCommit(e.seq);
+        continue;
+      }
+      if (this.config.tentativeExecution && e.prepared && this.active && e.view === this.view) {
+        this.tentative = { seq: e.seq, digestHex: e.digestHex ?? '', prevAgreedTimeMs: this.lastAgreedTimeMs };
+        this.sm.beginTentative();
+        this.replies.beginTentative();
+        this.executeBatch(e, true);
+        continue;
+      }
+      break;
+    }
+    if (!this.tentative && this.readQueue.length > 0) {
+      const queued = this.readQueue;
+      this.readQueue = [];
+      for (const r of queued) this.onReadOnly(r);
+    }
+    this.cutBatches();
+  }
+
+  /** The tentative batch committed: keep its effects. False if it has not committed yet. */
+  private commitTentative(): boolean {
+    const t = this.tentative;
+    assert(t !== null, 'commitTentative without a tentative batch');
+    const e = this.log.get(t.seq);
+    if (!e || !e.committed || e.digestHex !== t.digestHex) return false;
+    this.sm.commitTentative();
+    this.replies.commitTentative();
+    this.tentative = null;
+    this.event('debug', 'committed', { seq: t.seq, view: e.view, digest: t.digestHex });
+    this.afterCommit(t.seq);
+    return true;
+  }
+
+  private rollbackTentative(): void {
+    const t = this.tentative;
+    if (!t) return;
+    this.sm.rollbackTentative();
+    this.replies.rollbackTentative();
+    this.lastExecuted = t.seq - 1;
+    this.lastAgreedTimeMs = t.prevAgreedTimeMs;
+    this.tentative = null;
+    this.event('info', 'rolled-back', { seq: t.seq, digest: t.digestHex });
+  }
+
+  private executeBatch(e: LogEntry, tentative: boolean): void {
+    const pp = e.prePrepare;
+    assert(pp !== undefined && e.seq === this.lastExecuted + 1, `executing seq ${e.seq} out of order`);
+    this.lastExecuted = e.seq;
+    if (pp.requests.length > 0) this.lastAgreedTimeMs = Math.max(pp.timeMs, this.lastAgreedTimeMs + 1);
+    const timeMs = this.lastAgreedTimeMs;
+    for (const r of e.requests) {
+      assert(r !== null, 'executing a batch with a missing request');
+      const stale = this.replies.isStale(r.client, r.timestamp);
+      this.requests.executed(r.client, r.timestamp);
+      if (stale) continue;
+      const result = this.sm.execute(r.op, r.client, timeMs);
+      const cached: CachedReply = { timestamp: r.timestamp, result, resultDigest: this.auth.digest(result), tentative, view: e.view };
+      this.replies.set(r.client, cached);
+      this.sendReply(r, cached);
+    }
+    this.event('debug', 'executed', {
+      seq: e.seq, view: e.view, digest: e.digestHex ?? '', requests: e.requests.length, tentative, timeMs,
+    });
+  }
+
+  private afterCommit(seq: number): void {
+    this.lastCommitted = seq;
+    if (this.active) this.consecutiveViewChanges = 0;
+    if (seq % this.config.checkpointInterval === 0) this.takeCheckpoint(seq);
+  }
+
+  // ── checkpoints ──
+
+  private takeCheckpoint(seq: number): void {
+    const stateDigest = this.sm.digest();
+    this.checkpoints.recordOwn(seq, stateDigest);
+    const cp: Checkpoint = { seq, stateDigest, replica: this.config.id };
+    const signed = this.seal({ type: 'checkpoint', checkpoint: cp });
+    this.ownCheckpoint = signed;
+    this.ownCheckpointSeq = seq;
+    this.checkpoints.addVote(seq, this.config.id, toHex(stateDigest), signed);
+    this.broadcast(this.byz === 'bad-checkpoint'
+      ? this.seal({ type: 'checkpoint', checkpoint: { ...cp, stateDigest: corruptBytes(stateDigest) } })
+      : signed);
+    this.checkStable(seq);
+  }
+
+  private onCheckpoint(signed: Signed, c: Checkpoint): void {
+    const reason = ignoreCheckpoint(this, signed, c);
+    if (reason) {
+      this.drop(reason, signed.signer, 'checkpoint', { seq: c.seq });
+      return;
+    }
+    this.checkpoints.addVote(c.seq, c.replica, toHex(c.stateDigest), signed);
+    this.checkStable(c.seq);
+  }
+
+  /** Stable once 2f+1 replicas (ours included: we must hold that state) agree. */
+  private checkStable(seq: number): void {
+    const own = this.checkpoints.ownDigest(seq);
+    if (!own || seq <= this.stableSeq) return;
+    const proof = this.checkpoints.certificate(seq, toHex(own), this.q.quorum);
+    if (!proof) return;
+    this.makeStable(seq, own, proof);
+  }
+
+  private makeStable(seq: number, digest: Uint8Array, proof: Signed[]): void {
+    this.checkpoints.makeStable({ seq, digest, proof });
+    this.log.discardUpTo(seq);
+    for (const [hex, seqs] of this.waiting) {
+      const live = seqs.filter((s) => s > seq);
+      if (live.length === 0) this.waiting.delete(hex);
+      else this.waiting.set(hex, live);
+    }
+    this.event('debug', 'checkpoint-stable', { seq, digest: toHex(digest) });
+    this.cutBatches();
+  }
+
+  // ── ticks, timers, retransmission ──
+
+  private onTick(nowMs: number): void {
+    this.nowMs = nowMs;
+    this.ticks++;
+    if (this.active) {
+      if (this.isPrimary()) this.cutBatches();
+      else this.tickRequestTimer();
+    } else {
+      this.tickNewViewTimer();
+    }
+    if (this.ticks % this.retransmitTicks() === 0) this.retransmit();
+    if (this.byz === 'spurious-view-change' && this.active && this.ticks % this.config.viewChangeTimeoutTicks === 0) {
+      this.startViewChange(this.view + 1);
+    }
+  }
+
+  private retransmitTicks(): number {
+    return Math.max(2, Math.floor(this.config.viewChangeTimeoutTicks / 4));
+  }
+
+  /** Backups: suspect the primary when the oldest pending request waits too long. */
+  private tickRequestTimer(): void {
+    const oldest = this.requests.oldest();
+    if (!oldest) {
+      this.timerRequest = undefined;
+      this.timerTicks = 0;
+      return;
+    }
+    if (oldest.digestHex !== this.timerRequest) {
+      this.timerRequest = oldest.digestHex;
+      this.timerTicks = 0;
+    }
+    if (++this.timerTicks >= this.currentTimeoutTicks()) {
+      this.event('info', 'primary-suspected', { view: this.view, primary: this.primary(), waitedTicks: this.timerTicks });
+      this.startViewChange(this.view + 1);
+    }
+  }
+
+  /** During a view change: once 2f+1 agree on the view, the new primary has a bounded time. */
+  private tickNewViewTimer(): void {
+    let count = 0;
+    for (const h of this.latestVc.values()) if (h.view === this.view) count++;
+    if (count < this.q.quorum) return;
+    if (++this.timerTicks >= this.currentTimeoutTicks()) this.startViewChange(this.view + 1);
+  }
+
+  private retransmit(): void {
+    if (!this.active) {
+      if (this.ownViewChange) this.broadcast(this.ownViewChange);
+      return;
+    }
+    const primary = this.isPrimary();
+    for (let seq = this.lastExecuted + 1; seq <= this.lastExecuted + RETRANSMIT_ENTRIES_MAX; seq++) {
+      const e = this.log.get(seq);
+      if (!e || e.view !== this.view) continue;
+      if (primary && e.prePrepareSigned) this.broadcast(e.prePrepareSigned);
+      if (e.sentPrepare) this.broadcast(e.sentPrepare);
+      if (e.sentCommit) this.broadcast(e.sentCommit);
+    }
+    if (this.ownCheckpoint && this.ownCheckpointSeq > this.stableSeq) this.broadcast(this.ownCheckpoint);
+  }
+
+  // ── view change ──
+
+  private startViewChange(view: number): void {
+    assert(view > this.view || (view === this.view && this.active), `view change to ${view} from ${this.view}`);
+    this.view = view;
+    this.active = false;
+    this.timerTicks = 0;
+    this.consecutiveViewChanges++;
+    const stable = this.checkpoints.stable;
+    const prepared = [...this.log.values()]
+      .filter((e) => e.seq > stable.seq && e.cert !== undefined)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.cert as NonNullable<LogEntry['cert']>);
+    const vc: ViewChange = {
+      view, stableSeq: stable.seq, stableDigest: stable.digest, checkpointProof: stable.proof, prepared, replica: this.config.id,
+    };
+    const signed = this.seal({ type: 'viewChange', viewChange: vc });
+    this.ownViewChange = signed;
+    this.latestVc.set(this.config.id, { view, signed, vc });
+    this.broadcast(signed);
+    this.event('info', 'view-change-started', { view, primary: this.primary(view), prepared: prepared.length });
+    this.maybeSendNewView();
+  }
+
+  private onViewChange(signed: Signed, vc: ViewChange): void {
+    const reason = ignoreViewChange(this, signed, vc);
+    if (reason) {
+      if (reason === 'already-in-view' && this.isPrimary() && this.newViewSigned) {
+        this.out.push({ type: 'send', to: signed.signer, signed: this.newViewSigned });
+      }
+      this.drop(reason, signed.signer, 'viewChange', { view: vc.view });
+      return;
+    }
+    this.latestVc.set(vc.replica, { view: vc.view, signed, vc });
+    this.maybeJoin();
+    this.maybeSendNewView();
+  }
+
+  /** f+1 replicas want a higher view: at least one is correct, so join the smallest. */
+  private maybeJoin(): void {
+    let count = 0;
+    let smallest = Number.POSITIVE_INFINITY;
+    for (const [replica, h] of this.latestVc) {
+      if (replica === this.config.id || h.view <= this.view) continue;
+      count++;
+      smallest = Math.min(smallest, h.view);
+    }
+    if (count >= this.q.weak) this.startViewChange(smallest);
+  }
+
+  private maybeSendNewView(): void {
+    if (this.active || this.primary() !== this.config.id) return;
+    const held = [...this.latestVc.values()].filter((h) => h.view === this.view);
+    if (held.length < this.q.quorum) return;
+    held.sort((a, b) => rankSelf(a.vc.replica, this.config.id) - rankSelf(b.vc.replica, this.config.id));
+    const chosen = held.slice(0, this.q.quorum);
+    const plan = computeNewView(this.vcCtx, this.view, chosen.map((h) => h.vc), this.nullDigest);
+    const o = plan.prePrepares.map((pp) => this.seal({ type: 'prePrepare', prePrepare: pp }));
+    const nv: NewView = { view: this.view, viewChanges: chosen.map((h) => h.signed), prePrepares: o };
+    const signed = this.seal({ type: 'newView', newView: nv });
+    this.newViewSigned = signed;
+    this.broadcast(signed);
+    this.installNewView(plan, o, plan.prePrepares);
+  }
+
+  private onNewView(signed: Signed, nv: NewView): void {
+    const reason = ignoreNewView(this, signed, nv) ?? null;
+    const checked = reason ? reason : this.checkNewView(nv);
+    if (typeof checked === 'string') {
+      this.drop(checked, signed.signer, 'newView', { view: nv.view });
+      return;
+    }
+    this.view = nv.view;
+    this.newViewSigned = signed;
+    this.installNewView(checked.plan, nv.prePrepares, checked.pps);
+  }
+
+  /** Re-verify V (every Signed inside) and recompute O. */
+  private checkNewView(nv: NewView): { plan: NewViewPlan; pps: PrePrepare[] } | string {
+    const vcs: ViewChange[] = [];
+    const signers = new Set<number>();
+    for (const s of nv.viewChanges) {
+      const m = this.auth.open(s);
+      if (!m || m.type !== 'viewChange') return 'v-not-view-change';
+      if (m.viewChange.view !== nv.view) return 'v-wrong-view';
+      if (signers.has(s.signer)) return 'v-duplicate-signer';
+      const bad = checkViewChange(this.vcCtx, m.viewChange, s.signer);
+      if (bad) return `v-bad-view-change:${bad}`;
+      signers.add(s.signer);
+      vcs.push(m.viewChange);
+    }
+    if (vcs.length < this.q.quorum) return 'v-too-few';
+    const plan = computeNewView(this.vcCtx, nv.view, vcs, this.nullDigest);
+    const pps = checkNewViewO(this.vcCtx, plan, nv.prePrepares, this.primary(nv.view));
+    return typeof pps === 'string' ? pps : { plan, pps };
+  }
+
+  private installNewView(plan: NewViewPlan, o: Signed[], pps: PrePrepare[]): void {
+    const view = this.view;
+    this.active = true;
+    this.timerTicks = 0;
+    this.timerRequest = undefined;
+    if (this.tentative) {
+      const carried = pps[this.tentative.seq - plan.minS - 1];
+      if (!carried || toHex(carried.digest) !== this.tentative.digestHex) this.rollbackTentative();
+    }
+    if (plan.minS > this.stableSeq && this.lastCommitted >= plan.minS) {
+      const own = this.checkpoints.ownDigest(plan.minS);
+      if (own && bytesEqual(own, plan.stableFrom.stableDigest)) {
+        this.makeStable(plan.minS, own, plan.stableFrom.checkpointProof);
+      }
+    }
+    for (const e of this.log.values()) if (e.seq > plan.minS && e.view < view) resetForView(e, view);
+    const assigned = new Set<string>();
+    for (let i = 0; i < pps.length; i++) {
+      const pp = pps[i];
+      const e = this.log.open(pp.seq, view);
+      const reqDigests = requestDigests(this.auth, pp.requests);
+      this.setPrePrepare(e, o[i], pp, reqDigests);
+      for (const hex of e.requestHexes) assigned.add(hex);
+      if (pp.requests.length > 0) this.lastProposedTimeMs = Math.max(this.lastProposedTimeMs, pp.timeMs);
+    }
+    this.requests.resetAssigned(assigned);
+    this.nextSeq = plan.maxS + 1;
+    this.lastProposedTimeMs = Math.max(this.lastProposedTimeMs, this.lastAgreedTimeMs);
+    for (const [replica, h] of this.latestVc) if (h.view <= view) this.latestVc.delete(replica);
+    this.ownViewChange = undefined;
+    this.event('info', 'view-changed', { view, primary: this.primary(), minS: plan.minS, maxS: plan.maxS });
+    for (const pp of pps) {
+      const e = this.log.get(pp.seq);
+      if (e && e.missingRequests === 0) this.afterPrePrepareComplete(e);
+    }
+    this.tryExecute();
+  }
 }
+
+/** Sort key putting our own VIEW-CHANGE first, then by replica id (deterministic V). */
+function rankSelf(replica: number, self: number): number {
+  return replica === self ? -1 : replica;
+}
+
+/** Total encoded size of a batch's requests; re-exported for the runtime's metrics. */
+export { batchBytes };

@@ -1,0 +1,94 @@
+// The message log: one entry per sequence number, keyed in a Map, between the
+// low watermark h (last stable checkpoint) and h + L.
+import type { PrePrepare, PreparedCert, ReplicaId, Request, Signed } from './types.js';
+
+/** A prepare or commit as stored: its digest (hex, for matching) and the signed bytes. */
+export interface Vote { digestHex: string; signed: Signed }
+
+export interface LogEntry {
+  seq: number;
+  /** View of the accepted pre-prepare (or of the votes collected so far). */
+  view: number;
+  prePrepare?: PrePrepare;
+  prePrepareSigned?: Signed;
+  digestHex?: string;
+  /** Decoded requests of the batch; null while we wait for the client's own copy. */
+  requests: (Request | null)[];
+  /** Hex digests of the batch's encoded requests (to fill `requests` when a client copy arrives). */
+  requestHexes: string[];
+  missingRequests: number;
+  prepares: Map<ReplicaId, Vote>;
+  commits: Map<ReplicaId, Vote>;
+  sentPrepare?: Signed;
+  sentCommit?: Signed;
+  prepared: boolean;
+  committed: boolean;
+  /** Highest-view prepared certificate we hold for this seq (survives view changes). */
+  cert?: PreparedCert;
+  certView?: number;
+}
+
+export class MessageLog {
+  private readonly entries = new Map<number, LogEntry>();
+
+  get(seq: number): LogEntry | undefined {
+    return this.entries.get(seq);
+  }
+
+  /** The entry for `seq` in `view`, created (or reset from an older view) on demand. */
+  open(seq: number, view: number): LogEntry {
+    let e = this.entries.get(seq);
+    if (!e) {
+      e = freshEntry(seq, view);
+      this.entries.set(seq, e);
+    } else if (e.view < view) {
+      resetForView(e, view);
+    }
+    return e;
+  }
+
+  /** Garbage-collect everything at or below a stable checkpoint. */
+  discardUpTo(seq: number): void {
+    for (const s of this.entries.keys()) if (s <= seq) this.entries.delete(s);
+  }
+
+  values(): IterableIterator<LogEntry> {
+    return this.entries.values();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function freshEntry(seq: number, view: number): LogEntry {
+  return {
+    seq, view, requests: [], requestHexes: [], missingRequests: 0,
+    prepares: new Map(), commits: new Map(), prepared: false, committed: false,
+  };
+}
+
+/** Drop the view-specific state; keep the prepared certificate for later view changes. */
+export function resetForView(e: LogEntry, view: number): void {
+  e.view = view;
+  e.prePrepare = undefined;
+  e.prePrepareSigned = undefined;
+  e.digestHex = undefined;
+  e.requests = [];
+  e.requestHexes = [];
+  e.missingRequests = 0;
+  e.prepares = new Map();
+  e.commits = new Map();
+  e.sentPrepare = undefined;
+  e.sentCommit = undefined;
+  e.prepared = false;
+  e.committed = false;
+}
+
+/** Votes whose digest matches the entry's pre-prepare, excluding `exclude`. */
+export function countMatching(votes: Map<ReplicaId, Vote>, digestHex: string | undefined, exclude = -1): number {
+  if (digestHex === undefined) return 0;
+  let count = 0;
+  for (const [replica, v] of votes) if (replica !== exclude && v.digestHex === digestHex) count++;
+  return count;
+}
