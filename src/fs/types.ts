@@ -119,6 +119,7 @@ export const ENOENT = 2;
 export const EIO = 5;
 export const EBADF = 9;
 export const EACCES = 13;
+export const EBUSY = 16;
 export const EEXIST = 17;
 export const EXDEV = 18;
 export const ENOTDIR = 20;

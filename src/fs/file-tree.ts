@@ -1,0 +1,254 @@
+// FileTree: the replicated file system state machine. Pure and deterministic:
+// the same requests at the same agreed times give the same results, bytes and
+// digests on every replica.
+import { ByteWriter, bytesEqual } from './bytes.js';
+import type { HashFn } from './hash-tree.js';
+import { ROOT_INO, type DirInode, type Inode, type LiveInode } from './inode.js';
+import { resolveLimits, type FsLimits } from './limits.js';
+import { FsFail, isHandle, type Ctx } from './op-ctx.js';
+import { onSetAttr, onWrite } from './ops-data.js';
+import { onCreate, onLink, onMkdir, onRemove, onRename, onRmdir, onSymlink } from './ops-names.js';
+import { onAccess, onGetAttr, onLookup, onRead, onReadDir, onReadLink, onStatFs } from './ops-read.js';
+import { readRecord, seal, unseal, validateName, writeRecord } from './records.js';
+import { Store } from './store.js';
+import { timespecOf } from './inode.js';
+import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
+
+export interface FileTreeOptions {
+  hash: HashFn;             // SHA-256 (32-byte output) in production
+  limits?: Partial<FsLimits>;
+}
+
+export interface PartitionDigest { index: number; digest: Uint8Array }
+
+export const ROOT_HANDLE: Readonly<Handle> = Object.freeze({ ino: ROOT_INO, gen: 1 });
+
+// A partition is one level-2 node of the inode digest tree: 256 consecutive
+// inode numbers (partition p holds inodes p*256 .. p*256+255).
+export const PARTITION_INODES = 256;
+const PARTITION_LEVEL = 2;
+const SNAPSHOT_MAGIC = 'BFSSNAP';
+const PARTITION_MAGIC = 'BFSPART';
+const FORMAT_VERSION = 1;
+
+type Handler = (ctx: Ctx, req: FsRequest) => FsResult;
+
+const HANDLERS: Record<FsRequest['op'], Handler> = {
+  getattr: (ctx, r) => onGetAttr(ctx, (r as Extract<FsRequest, { op: 'getattr' }>).getattr),
+  setattr: (ctx, r) => onSetAttr(ctx, (r as Extract<FsRequest, { op: 'setattr' }>).setattr),
+  lookup: (ctx, r) => onLookup(ctx, (r as Extract<FsRequest, { op: 'lookup' }>).lookup),
+  access: (ctx, r) => onAccess(ctx, (r as Extract<FsRequest, { op: 'access' }>).access),
+  readdir: (ctx, r) => onReadDir(ctx, (r as Extract<FsRequest, { op: 'readdir' }>).readdir),
+  read: (ctx, r) => onRead(ctx, (r as Extract<FsRequest, { op: 'read' }>).read),
+  write: (ctx, r) => onWrite(ctx, (r as Extract<FsRequest, { op: 'write' }>).write),
+  create: (ctx, r) => onCreate(ctx, (r as Extract<FsRequest, { op: 'create' }>).create),
+  mkdir: (ctx, r) => onMkdir(ctx, (r as Extract<FsRequest, { op: 'mkdir' }>).mkdir),
+  symlink: (ctx, r) => onSymlink(ctx, (r as Extract<FsRequest, { op: 'symlink' }>).symlink),
+  readlink: (ctx, r) => onReadLink(ctx, (r as Extract<FsRequest, { op: 'readlink' }>).readlink),
+  link: (ctx, r) => onLink(ctx, (r as Extract<FsRequest, { op: 'link' }>).link),
+  remove: (ctx, r) => onRemove(ctx, (r as Extract<FsRequest, { op: 'remove' }>).remove),
+  rmdir: (ctx, r) => onRmdir(ctx, (r as Extract<FsRequest, { op: 'rmdir' }>).rmdir),
+  rename: (ctx, r) => onRename(ctx, (r as Extract<FsRequest, { op: 'rename' }>).rename),
+  statfs: (ctx) => onStatFs(ctx),
+};
+
+function isCred(cred: unknown): cred is Credentials {
+  if (typeof cred !== 'object' || cred === null) return false;
+  const c = cred as Record<string, unknown>;
+  const u32 = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+  return u32(c.uid) && u32(c.gid) && Array.isArray(c.groups) && c.groups.every(u32);
+}
+
+// The request's shape, as far as the dispatcher needs it; each op checks its
+// own fields. A forged request gets EINVAL, never an exception.
+function wellFormed(req: FsRequest): boolean {
+  if (typeof req !== 'object' || req === null || !isCred(req.cred)) return false;
+  if (typeof req.op !== 'string' || !Object.hasOwn(HANDLERS, req.op)) return false;
+  const args = (req as unknown as Record<string, unknown>)[req.op];
+  return typeof args === 'object' && args !== null;
+}
+
+export class FileTree {
+  private readonly store: Store;
+  readonly limits: FsLimits;
+
+  constructor(private readonly options: FileTreeOptions, empty = false) {
+    this.limits = resolveLimits(options.limits);
+    if (options.hash(new Uint8Array(0)).length !== 32) throw new Error('FileTree: hash must return 32 bytes');
+    this.store = new Store(this.limits, options.hash);
+    if (!empty) this.makeRoot();
+  }
+
+  private makeRoot(): void {
+    const zero = { sec: 0, nsec: 0 };
+    const meta = { mode: 0o755, uid: 0, gid: 0, nlink: 2, size: 0, atime: zero, mtime: zero, ctime: zero };
+    this.store.alloc({ kind: 'dir', meta, parent: ROOT_INO });
+  }
+
+  // Executes any operation at the agreed time timeMs (integer ms since epoch).
+  apply(req: FsRequest, timeMs: number): FsResult {
+    if (!Number.isSafeInteger(timeMs) || timeMs < 0) throw new Error(`FileTree.apply: agreed time must be a non-negative integer, got ${timeMs}`);
+    return this.run(req, timeMs);
+  }
+
+  // Read-only operations on the current state; a mutating op gets EROFS.
+  query(req: FsRequest): FsResult {
+    if (!wellFormed(req)) return { errno: EINVAL };
+    if (!isReadOnlyOp(req)) return { errno: EROFS };
+    return this.run(req, 0);
+  }
+
+  private run(req: FsRequest, timeMs: number): FsResult {
+    if (!wellFormed(req)) return { errno: EINVAL };
+    const ctx: Ctx = { store: this.store, limits: this.limits, cred: req.cred, now: timespecOf(timeMs) };
+    try {
+      return HANDLERS[req.op](ctx, req);
+    } catch (err) {
+      if (err instanceof FsFail) return { errno: err.errno };
+      throw err;
+    }
+  }
+
+  // ── tentative execution ──────────────────────────────────────────────────
+
+  beginTentative(): void { this.store.begin(); }
+  commitTentative(): void { this.store.commit(); }
+  rollbackTentative(): void { this.store.rollback(); }
+  get isTentative(): boolean { return this.store.tentative; }
+
+  // ── digest ───────────────────────────────────────────────────────────────
+
+  // 32 bytes over the whole state; only what changed since the last call is
+  // re-hashed.
+  digest(): Uint8Array { return this.store.digest(); }
+
+  // The digest computed from scratch (debugging and tests).
+  recomputeDigest(): Uint8Array { return FileTree.restore(this.snapshot(), this.options).digest(); }
+
+  stats(): { inodes: number; usedBytes: number; maxIno: number } {
+    return { inodes: this.store.liveCount, usedBytes: this.store.usedBytes, maxIno: this.store.maxIno };
+  }
+
+  // ── snapshots ────────────────────────────────────────────────────────────
+
+  snapshot(): Uint8Array {
+    const w = new ByteWriter().raw(new TextEncoder().encode(SNAPSHOT_MAGIC)).u32(FORMAT_VERSION).u32(this.limits.blockBytes);
+    const inos = [...this.store.table.keys()].sort((a, b) => a - b);
+    w.u53(inos.length);
+    for (const ino of inos) writeRecord(w, this.store.table.get(ino) as Inode);
+    return seal(this.options.hash, w);
+  }
+
+  static restore(bytes: Uint8Array, options: FileTreeOptions): FileTree {
+    const what = 'fs snapshot';
+    const tree = new FileTree(options, true);
+    const r = unseal(options.hash, bytes, SNAPSHOT_MAGIC, what);
+    readHeader(r.u32(), r.u32(), tree.limits, what);
+    tree.loadRecords(r, r.u53(), what, () => true);
+    if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
+    tree.validate(what);
+    return tree;
+  }
+
+  private loadRecords(r: ReturnType<typeof unseal>, count: number, what: string, inRange: (ino: number) => boolean): void {
+    const store = this.store;
+    const dirs: { dir: DirInode; names: { name: string; ino: number }[] }[] = [];
+    let last = 0;
+    for (let i = 0; i < count; i++) {
+      const { node, names } = readRecord(r, store, what);
+      if (node.ino <= last || !inRange(node.ino)) throw new Error(`${what}: inode ${node.ino} out of order or out of range`);
+      if (node.ino > this.limits.inodesMax + 1) throw new Error(`${what}: inode ${node.ino} beyond inodesMax`);
+      last = node.ino;
+      store.table.set(node.ino, node);
+      store.inodeTree.markDirty(node.ino);
+      if (node.kind === 'dir' && names) dirs.push({ dir: node, names });
+    }
+    for (const { dir, names } of dirs) {
+      for (const { name, ino } of names) {
+        validateName(name, this.limits, what);
+        store.putEntry(dir, name, { name, ino, key: store.nameKey(name) });
+      }
+    }
+    store.recount();
+  }
+
+  // Structural checks after a full restore: entries and parents name live
+  // inodes, the root is a directory, nothing is over its limits.
+  private validate(what: string): void {
+    const root = this.store.live(ROOT_INO);
+    if (!root || root.kind !== 'dir' || root.gen !== ROOT_HANDLE.gen) throw new Error(`${what}: root inode missing or not a directory`);
+    for (const node of this.store.table.values()) {
+      if (node.kind !== 'dir') continue;
+      if (!this.store.live(node.parent) || this.store.live(node.parent)?.kind !== 'dir') throw new Error(`${what}: directory ${node.ino} has no live parent`);
+      for (const ent of node.entries.values()) {
+        if (!this.store.live(ent.ino)) throw new Error(`${what}: entry ${JSON.stringify(ent.name)} in directory ${node.ino} names a missing inode ${ent.ino}`);
+      }
+    }
+    if (this.store.liveCount > this.limits.inodesMax) throw new Error(`${what}: ${this.store.liveCount} inodes exceed inodesMax ${this.limits.inodesMax}`);
+  }
+
+  // ── state transfer ───────────────────────────────────────────────────────
+
+  // Digests of the non-empty partitions, ascending by index.
+  partitions(): PartitionDigest[] {
+    this.digest();
+    return this.store.inodeTree.level(PARTITION_LEVEL);
+  }
+
+  // Indices whose digest differs between this tree and `theirs` (including
+  // partitions only one side has): what a lagging replica must fetch.
+  diffPartitions(theirs: PartitionDigest[]): number[] {
+    const ours = new Map(this.partitions().map((p) => [p.index, p.digest]));
+    const other = new Map(theirs.map((p) => [p.index, p.digest]));
+    const out = new Set<number>();
+    for (const [index, digest] of ours) { const d = other.get(index); if (!d || !bytesEqual(d, digest)) out.add(index); }
+    for (const index of other.keys()) if (!ours.has(index)) out.add(index);
+    return [...out].sort((a, b) => a - b);
+  }
+
+  exportPartition(index: number): Uint8Array {
+    const w = new ByteWriter().raw(new TextEncoder().encode(PARTITION_MAGIC)).u32(FORMAT_VERSION).u32(this.limits.blockBytes).u53(index);
+    const nodes = this.partitionInodes(index);
+    w.u53(nodes.length);
+    for (const node of nodes) writeRecord(w, node);
+    return seal(this.options.hash, w);
+  }
+
+  // Replaces every inode of partition `index` with the exported content. After
+  // importing all partitions that diffPartitions named, digest() equals the
+  // source's; the caller compares it with the certified checkpoint digest.
+  importPartition(index: number, bytes: Uint8Array): void {
+    if (this.store.tentative) throw new Error('fs: importPartition during tentative execution');
+    const what = `fs partition ${index}`;
+    const r = unseal(this.options.hash, bytes, PARTITION_MAGIC, what);
+    readHeader(r.u32(), r.u32(), this.limits, what);
+    const found = r.u53();
+    if (found !== index) throw new Error(`${what}: blob holds partition ${found}`);
+    const lo = index * PARTITION_INODES;
+    for (const node of this.partitionInodes(index)) { this.store.table.delete(node.ino); this.store.inodeTree.markDirty(node.ino); }
+    this.loadRecords(r, r.u53(), what, (ino) => ino >= lo && ino < lo + PARTITION_INODES);
+    if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
+  }
+
+  private partitionInodes(index: number): Inode[] {
+    const out: Inode[] = [];
+    const lo = index * PARTITION_INODES;
+    for (let ino = Math.max(lo, 1); ino < lo + PARTITION_INODES; ino++) {
+      const node = this.store.table.get(ino);
+      if (node) out.push(node);
+    }
+    return out;
+  }
+
+  // For tests and tools: the live inode behind a handle, if any.
+  inspect(fh: Handle): LiveInode | undefined {
+    if (!isHandle(fh)) return undefined;
+    const node = this.store.live(fh.ino);
+    return node && node.gen === fh.gen ? node : undefined;
+  }
+}
+
+function readHeader(version: number, blockBytes: number, limits: FsLimits, what: string): void {
+  if (version !== FORMAT_VERSION) throw new Error(`${what}: format version ${version} is not supported (expected ${FORMAT_VERSION})`);
+  if (blockBytes !== limits.blockBytes) throw new Error(`${what}: written with blockBytes ${blockBytes}, this tree uses ${limits.blockBytes}`);
+}

@@ -1,0 +1,86 @@
+// A sparse Merkle tree of fixed depth and fanout 16 over integer keys. Leaves
+// are computed lazily: callers mark keys dirty on change and root() asks the
+// leaf function only for those, then re-hashes only the dirty paths, so one
+// changed leaf costs depth hashes of small nodes instead of a full rebuild.
+// An empty subtree has no node and hashes to nothing (the root of an empty tree
+// is 32 zero bytes); a node hashes its child bitmap and non-empty children.
+
+export type HashFn = (data: Uint8Array) => Uint8Array;
+export type LeafFn = (key: number) => Uint8Array | undefined;
+
+const FANOUT = 16;
+const LEVEL_SPAN = 2 ** 45; // node id = level * LEVEL_SPAN + index; keys stay below 2^45
+export const EMPTY_ROOT = new Uint8Array(32);
+
+export function depthFor(capacity: number): number {
+  let depth = 1;
+  while (FANOUT ** depth < capacity) depth++;
+  return depth;
+}
+
+export class HashTree {
+  private readonly nodes = new Map<number, Uint8Array>();
+  private dirty: Set<number> | undefined;
+
+  constructor(readonly depth: number) {}
+
+  markDirty(key: number): void {
+    (this.dirty ??= new Set()).add(key);
+  }
+
+  get isDirty(): boolean { return this.dirty !== undefined; }
+
+  node(level: number, index: number): Uint8Array | undefined {
+    return this.nodes.get(level * LEVEL_SPAN + index);
+  }
+
+  root(hash: HashFn, leafOf: LeafFn): Uint8Array {
+    if (this.dirty) this.refresh(hash, leafOf, this.dirty);
+    this.dirty = undefined;
+    return this.node(this.depth, 0) ?? EMPTY_ROOT;
+  }
+
+  private refresh(hash: HashFn, leafOf: LeafFn, keys: Set<number>): void {
+    let parents = new Set<number>();
+    for (const key of keys) {
+      const leaf = leafOf(key);
+      if (leaf) this.nodes.set(key, leaf); else this.nodes.delete(key);
+      parents.add(Math.floor(key / FANOUT));
+    }
+    for (let level = 1; level <= this.depth; level++) {
+      const next = new Set<number>();
+      for (const index of [...parents].sort((a, b) => a - b)) {
+        this.rehash(hash, level, index);
+        next.add(Math.floor(index / FANOUT));
+      }
+      parents = next;
+    }
+  }
+
+  private rehash(hash: HashFn, level: number, index: number): void {
+    const children: Uint8Array[] = [];
+    let bitmap = 0;
+    for (let i = 0; i < FANOUT; i++) {
+      const child = this.node(level - 1, index * FANOUT + i);
+      if (!child) continue;
+      bitmap |= 1 << i;
+      children.push(child);
+    }
+    const id = level * LEVEL_SPAN + index;
+    if (children.length === 0) { this.nodes.delete(id); return; }
+    const buf = new Uint8Array(3 + 32 * children.length);
+    buf[0] = 0x4e; // 'N'
+    buf[1] = bitmap >>> 8;
+    buf[2] = bitmap & 0xff;
+    children.forEach((child, i) => buf.set(child, 3 + 32 * i));
+    this.nodes.set(id, hash(buf));
+  }
+
+  // Non-empty nodes of one level, ascending by index (used for partitions).
+  level(level: number): { index: number; digest: Uint8Array }[] {
+    const lo = level * LEVEL_SPAN;
+    const out: { index: number; digest: Uint8Array }[] = [];
+    for (const [id, digest] of this.nodes) if (id >= lo && id < lo + LEVEL_SPAN) out.push({ index: id - lo, digest });
+    return out.sort((a, b) => a.index - b.index);
+  }
+}

@@ -1,0 +1,96 @@
+// Binary encoding of inode records, shared by snapshots and state-transfer
+// partitions. Records are written in ascending inode order, directory entries
+// by name and blocks by index, so equal trees give equal bytes.
+import { ByteReader, ByteWriter, bytesEqual } from './bytes.js';
+import type { HashFn } from './hash-tree.js';
+import { PERM_BITS, type Inode, type LiveInode, type Meta } from './inode.js';
+import type { FsLimits } from './limits.js';
+import type { NewInode, Store } from './store.js';
+
+const KINDS = ['free', 'reg', 'dir', 'lnk'] as const;
+
+export function writeRecord(w: ByteWriter, node: Inode): void {
+  w.u53(node.ino).u32(node.gen).u8(KINDS.indexOf(node.kind));
+  if (node.kind === 'free') return;
+  w.u32(node.mode).u32(node.uid).u32(node.gid).u32(node.nlink).u53(node.size);
+  for (const t of [node.atime, node.mtime, node.ctime]) w.i53(t.sec).u32(t.nsec);
+  if (node.kind === 'lnk') w.str(node.target);
+  if (node.kind === 'reg') {
+    const indexes = [...node.blocks.keys()].sort((a, b) => a - b);
+    w.u32(indexes.length);
+    for (const index of indexes) w.u53(index).raw(node.blocks.get(index) as Uint8Array);
+  }
+  if (node.kind === 'dir') {
+    const names = [...node.entries.keys()].sort();
+    w.u53(node.parent).u32(names.length);
+    for (const name of names) w.str(name).u53(node.entries.get(name)?.ino ?? 0);
+  }
+}
+
+export interface DecodedDir { node: LiveInode; names: { name: string; ino: number }[] }
+
+// Reads one record and builds its inode (directory entries are returned
+// separately: they are linked once every record is known).
+export function readRecord(r: ByteReader, store: Store, what: string): { node: Inode; names?: DecodedDir['names'] } {
+  const ino = r.u53();
+  const gen = r.u32();
+  const kind = KINDS[r.u8()];
+  if (!kind) throw new Error(`${what}: inode ${ino} has an unknown kind`);
+  if (ino < 1) throw new Error(`${what}: inode number ${ino} is invalid`);
+  if (kind === 'free') return { node: { kind, ino, gen } };
+  const meta: Meta = {
+    gen, mode: r.u32(), uid: r.u32(), gid: r.u32(), nlink: r.u32(), size: r.u53(),
+    atime: { sec: r.i53(), nsec: r.u32() }, mtime: { sec: r.i53(), nsec: r.u32() }, ctime: { sec: r.i53(), nsec: r.u32() },
+  };
+  if (meta.mode & ~PERM_BITS) throw new Error(`${what}: inode ${ino} has invalid mode ${meta.mode.toString(8)}`);
+  if (kind === 'lnk') return { node: store.build(ino, meta, { kind, meta, target: r.str() }) };
+  if (kind === 'reg') return { node: readFile(r, store, ino, meta, what) };
+  const parent = r.u53();
+  const count = r.u32();
+  const names: DecodedDir['names'] = [];
+  for (let i = 0; i < count; i++) names.push({ name: r.str(), ino: r.u53() });
+  return { node: store.build(ino, meta, { kind: 'dir', meta, parent } satisfies NewInode), names };
+}
+
+function readFile(r: ByteReader, store: Store, ino: number, meta: Meta, what: string): LiveInode {
+  const node = store.build(ino, meta, { kind: 'reg', meta });
+  if (node.kind !== 'reg') throw new Error(`${what}: internal kind mismatch`);
+  const bb = store.limits.blockBytes;
+  const count = r.u32();
+  let last = -1;
+  for (let i = 0; i < count; i++) {
+    const index = r.u53();
+    if (index <= last || index * bb >= meta.size) throw new Error(`${what}: inode ${ino} has block ${index} out of order or past its size`);
+    last = index;
+    node.blocks.set(index, r.raw(bb));
+    node.tree.markDirty(index);
+  }
+  return node;
+}
+
+export function validateName(name: string, limits: FsLimits, what: string): void {
+  const bad = name.length === 0 || name === '.' || name === '..' || name.includes('/') || name.includes('\0')
+    || new TextEncoder().encode(name).length > limits.nameBytesMax;
+  if (bad) throw new Error(`${what}: invalid directory entry name ${JSON.stringify(name.slice(0, 80))}`);
+}
+
+// Framing: magic, version, payload, then a checksum (hash of all before it).
+export function seal(hash: HashFn, w: ByteWriter): Uint8Array {
+  const body = w.finish();
+  const sum = hash(body);
+  const out = new Uint8Array(body.length + sum.length);
+  out.set(body);
+  out.set(sum, body.length);
+  return out;
+}
+
+export function unseal(hash: HashFn, bytes: Uint8Array, magic: string, what: string): ByteReader {
+  if (!(bytes instanceof Uint8Array) || bytes.length < magic.length + 8 + 32) throw new Error(`${what}: too short to be a ${magic} blob`);
+  const sumLength = hash(new Uint8Array(0)).length;
+  const body = bytes.subarray(0, bytes.length - sumLength);
+  if (!bytesEqual(hash(body), bytes.subarray(bytes.length - sumLength))) throw new Error(`${what}: checksum mismatch (corrupt or truncated)`);
+  const r = new ByteReader(body, what);
+  const found = new TextDecoder().decode(r.raw(magic.length));
+  if (found !== magic) throw new Error(`${what}: bad magic ${JSON.stringify(found)}, expected ${magic}`);
+  return r;
+}

@@ -1,0 +1,286 @@
+// The inode table with its bookkeeping: allocation, space accounting, the undo
+// journal for tentative execution and the dirty marks of the digest trees.
+// Every state change goes through the mutators here, so the journal and the
+// incremental digest can never miss one.
+import { ByteWriter, utf8Bytes } from './bytes.js';
+import { HashTree, depthFor, type HashFn } from './hash-tree.js';
+import {
+  DIR_BUCKETS, DIR_TREE_DEPTH, metaOf,
+  type DirEnt, type DirInode, type Inode, type LiveInode, type Meta, type RegInode,
+} from './inode.js';
+import type { FsLimits } from './limits.js';
+import { MinHeap } from './min-heap.js';
+import type { Timespec } from './types.js';
+
+interface SavedMeta { ref: Inode; meta?: Meta; parent?: number }
+
+interface Journal {
+  usedBytes: number;
+  liveCount: number;
+  maxIno: number;
+  metas: Map<number, SavedMeta | null>;
+  blocks: Map<RegInode, Map<number, Uint8Array | undefined>>;
+  entries: Map<DirInode, Map<string, DirEnt | undefined>>;
+}
+
+export type NewInode =
+  | { kind: 'reg'; meta: Omit<Meta, 'gen'> }
+  | { kind: 'dir'; meta: Omit<Meta, 'gen'>; parent: number }
+  | { kind: 'lnk'; meta: Omit<Meta, 'gen'>; target: string };
+
+export class Store {
+  readonly table = new Map<number, Inode>();
+  usedBytes = 0;
+  liveCount = 0;
+  maxIno = 0;
+  readonly inodeTree: HashTree;
+  readonly fileTreeDepth: number;
+  private free = new MinHeap();
+  private journal: Journal | undefined;
+
+  constructor(readonly limits: FsLimits, readonly hash: HashFn) {
+    this.inodeTree = new HashTree(depthFor(limits.inodesMax + 2));
+    this.fileTreeDepth = depthFor(Math.ceil(limits.fileBytesMax / limits.blockBytes) + 1);
+  }
+
+  // ── lookups ──────────────────────────────────────────────────────────────
+
+  live(ino: number): LiveInode | undefined {
+    const node = this.table.get(ino);
+    return node && node.kind !== 'free' ? node : undefined;
+  }
+
+  nameKey(name: string): number {
+    const h = this.hash(utf8Bytes(name));
+    return h[0] * 2 ** 40 + h[1] * 2 ** 32 + ((h[2] << 24) >>> 0) + (h[3] << 16) + (h[4] << 8) + h[5];
+  }
+
+  // ── inode lifecycle ──────────────────────────────────────────────────────
+
+  alloc(spec: NewInode): LiveInode {
+    const ino = this.free.pop() ?? this.maxIno + 1;
+    const prev = this.table.get(ino);
+    this.saveMeta(ino, prev);
+    const meta: Meta = { ...spec.meta, gen: prev ? prev.gen + 1 : 1 };
+    const node = this.build(ino, meta, spec);
+    this.table.set(ino, node);
+    this.maxIno = Math.max(this.maxIno, ino);
+    this.liveCount++;
+    if (node.kind === 'lnk') this.usedBytes += utf8Bytes(node.target).length;
+    this.inodeTree.markDirty(ino);
+    return node;
+  }
+
+  build(ino: number, meta: Meta, spec: NewInode): LiveInode {
+    if (spec.kind === 'reg') return { ...meta, kind: 'reg', ino, blocks: new Map(), tree: new HashTree(this.fileTreeDepth) };
+    if (spec.kind === 'lnk') return { ...meta, kind: 'lnk', ino, target: spec.target };
+    return {
+      ...meta, kind: 'dir', ino, parent: spec.parent,
+      entries: new Map(), buckets: new Map(), tree: new HashTree(DIR_TREE_DEPTH),
+    };
+  }
+
+  // The inode's last link is gone: it becomes a tombstone keeping its gen.
+  release(node: LiveInode): void {
+    this.saveMeta(node.ino, node);
+    if (node.kind === 'reg') this.usedBytes -= node.blocks.size * this.limits.blockBytes;
+    if (node.kind === 'lnk') this.usedBytes -= utf8Bytes(node.target).length;
+    this.table.set(node.ino, { kind: 'free', ino: node.ino, gen: node.gen });
+    this.liveCount--;
+    this.free.push(node.ino);
+    this.inodeTree.markDirty(node.ino);
+  }
+
+  // Call before changing any metadata field of a live inode.
+  touch(node: LiveInode): void {
+    this.saveMeta(node.ino, node);
+    this.inodeTree.markDirty(node.ino);
+  }
+
+  stamp(node: LiveInode, fields: { mtime?: boolean; ctime?: boolean }, time: Timespec): void {
+    this.touch(node);
+    if (fields.mtime) node.mtime = time;
+    if (fields.ctime) node.ctime = time;
+  }
+
+  // ── file blocks ──────────────────────────────────────────────────────────
+
+  // A block that may be modified in place: a private copy while the journal
+  // still needs the original.
+  writableBlock(node: RegInode, index: number): Uint8Array {
+    const current = node.blocks.get(index);
+    const saved = this.journal?.blocks.get(node);
+    if (current && (!this.journal || saved?.has(index))) {
+      this.markBlock(node, index);
+      return current;
+    }
+    const block = new Uint8Array(this.limits.blockBytes);
+    if (current) block.set(current);
+    this.setBlock(node, index, block);
+    return block;
+  }
+
+  setBlock(node: RegInode, index: number, block: Uint8Array | undefined): void {
+    if (this.journal) {
+      let saved = this.journal.blocks.get(node);
+      if (!saved) this.journal.blocks.set(node, (saved = new Map()));
+      if (!saved.has(index)) saved.set(index, node.blocks.get(index));
+    }
+    const had = node.blocks.has(index);
+    if (block) node.blocks.set(index, block); else node.blocks.delete(index);
+    this.usedBytes += ((block ? 1 : 0) - (had ? 1 : 0)) * this.limits.blockBytes;
+    this.markBlock(node, index);
+  }
+
+  private markBlock(node: RegInode, index: number): void {
+    node.tree.markDirty(index);
+    this.inodeTree.markDirty(node.ino);
+  }
+
+  // ── directory entries ────────────────────────────────────────────────────
+
+  setEntry(dir: DirInode, name: string, ino: number | undefined): void {
+    const old = dir.entries.get(name);
+    if (this.journal) {
+      let saved = this.journal.entries.get(dir);
+      if (!saved) this.journal.entries.set(dir, (saved = new Map()));
+      if (!saved.has(name)) saved.set(name, old);
+    }
+    const ent = ino === undefined ? undefined : { name, ino, key: old?.key ?? this.nameKey(name) };
+    this.putEntry(dir, name, ent);
+    this.inodeTree.markDirty(dir.ino);
+  }
+
+  putEntry(dir: DirInode, name: string, ent: DirEnt | undefined): void {
+    const key = ent?.key ?? dir.entries.get(name)?.key;
+    if (key === undefined) return;
+    const bucket = key % DIR_BUCKETS;
+    let names = dir.buckets.get(bucket);
+    if (ent) {
+      dir.entries.set(name, ent);
+      if (!names) dir.buckets.set(bucket, (names = new Set()));
+      names.add(name);
+    } else {
+      dir.entries.delete(name);
+      names?.delete(name);
+      if (names?.size === 0) dir.buckets.delete(bucket);
+    }
+    dir.sorted = undefined;
+    dir.tree.markDirty(bucket);
+  }
+
+  // ── tentative execution ──────────────────────────────────────────────────
+
+  get tentative(): boolean { return this.journal !== undefined; }
+
+  begin(): void {
+    if (this.journal) throw new Error('fs: beginTentative while a tentative batch is open');
+    this.journal = {
+      usedBytes: this.usedBytes, liveCount: this.liveCount, maxIno: this.maxIno,
+      metas: new Map(), blocks: new Map(), entries: new Map(),
+    };
+  }
+
+  commit(): void {
+    if (!this.journal) throw new Error('fs: commitTentative without beginTentative');
+    this.journal = undefined;
+  }
+
+  rollback(): void {
+    const j = this.journal;
+    if (!j) throw new Error('fs: rollbackTentative without beginTentative');
+    this.journal = undefined;
+    for (const [dir, saved] of j.entries) {
+      for (const [name, ent] of saved) this.putEntry(dir, name, ent);
+      this.inodeTree.markDirty(dir.ino);
+    }
+    for (const [node, saved] of j.blocks) {
+      for (const [index, block] of saved) {
+        if (block) node.blocks.set(index, block); else node.blocks.delete(index);
+        node.tree.markDirty(index);
+      }
+      this.inodeTree.markDirty(node.ino);
+    }
+    for (const [ino, saved] of j.metas) this.restoreMeta(ino, saved);
+    this.usedBytes = j.usedBytes;
+    this.liveCount = j.liveCount;
+    this.maxIno = j.maxIno;
+    this.rebuildFree();
+  }
+
+  private saveMeta(ino: number, node: Inode | undefined): void {
+    if (!this.journal || this.journal.metas.has(ino)) return;
+    if (!node) { this.journal.metas.set(ino, null); return; }
+    if (node.kind === 'free') { this.journal.metas.set(ino, { ref: node }); return; }
+    this.journal.metas.set(ino, { ref: node, meta: metaOf(node), parent: node.kind === 'dir' ? node.parent : undefined });
+  }
+
+  private restoreMeta(ino: number, saved: SavedMeta | null): void {
+    this.inodeTree.markDirty(ino);
+    if (!saved) { this.table.delete(ino); return; }
+    this.table.set(ino, saved.ref);
+    if (saved.meta && saved.ref.kind !== 'free') Object.assign(saved.ref, saved.meta);
+    if (saved.ref.kind === 'dir' && saved.parent !== undefined) saved.ref.parent = saved.parent;
+  }
+
+  // ── derived state ────────────────────────────────────────────────────────
+
+  // Recomputes everything that is derived from the table (after restore,
+  // rollback or a partition import).
+  rebuildFree(): void {
+    const free: number[] = [];
+    for (const node of this.table.values()) if (node.kind === 'free') free.push(node.ino);
+    this.free = MinHeap.from(free);
+  }
+
+  recount(): void {
+    let used = 0;
+    let live = 0;
+    let max = 0;
+    for (const node of this.table.values()) {
+      max = Math.max(max, node.ino);
+      if (node.kind === 'free') continue;
+      live++;
+      if (node.kind === 'reg') used += node.blocks.size * this.limits.blockBytes;
+      if (node.kind === 'lnk') used += utf8Bytes(node.target).length;
+    }
+    this.usedBytes = used;
+    this.liveCount = live;
+    this.maxIno = max;
+    this.rebuildFree();
+  }
+
+  // ── digest ───────────────────────────────────────────────────────────────
+
+  digest(): Uint8Array {
+    const inodesRoot = this.inodeTree.root(this.hash, (ino) => this.inodeDigest(ino));
+    return this.hash(new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot).finish());
+  }
+
+  inodeDigest(ino: number): Uint8Array | undefined {
+    const node = this.table.get(ino);
+    if (!node) return undefined;
+    const w = new ByteWriter();
+    if (node.kind === 'free') return this.hash(w.u8(0x46).u53(ino).u32(node.gen).finish());
+    w.u8(0x49).u53(ino).u32(node.gen).str(node.kind).u32(node.mode).u32(node.uid).u32(node.gid)
+      .u32(node.nlink).u53(node.size);
+    for (const t of [node.atime, node.mtime, node.ctime]) w.i53(t.sec).u32(t.nsec);
+    if (node.kind === 'lnk') w.str(node.target);
+    if (node.kind === 'dir') w.u53(node.parent).raw(node.tree.root(this.hash, (b) => this.bucketDigest(node, b)));
+    if (node.kind === 'reg') w.raw(node.tree.root(this.hash, (i) => this.blockDigest(node, i)));
+    return this.hash(w.finish());
+  }
+
+  private blockDigest(node: RegInode, index: number): Uint8Array | undefined {
+    const block = node.blocks.get(index);
+    return block ? this.hash(block) : undefined;
+  }
+
+  private bucketDigest(dir: DirInode, bucket: number): Uint8Array | undefined {
+    const names = dir.buckets.get(bucket);
+    if (!names || names.size === 0) return undefined;
+    const w = new ByteWriter().u8(0x44);
+    for (const name of [...names].sort()) w.str(name).u53((dir.entries.get(name) as DirEnt).ino);
+    return this.hash(w.finish());
+  }
+}
