@@ -1,19 +1,195 @@
-// Pure client core (skeleton).
-import type { ClientAuth, ClientId, ClientOutput, Reply } from './types.js';
+// The client side of PBFT (§4.1, §5), pure: request numbering, retransmission
+// with randomized back-off, and voting on replies. The runtime feeds it replies
+// (already MAC-checked) and clock ticks, and carries out its outputs.
+import type { ClientAuth, ClientId, ClientOutput, Reply, ReplicaId, Request } from './types.js';
+import { primaryOf, quorumsFor } from './quorums.js';
+import type { Quorums } from './quorums.js';
+import { bytesEqual, toHex } from './bytes.js';
+import { mulberry32 } from './prng.js';
+import { assert } from './assert.js';
 
 export interface ClientCoreConfig {
   id: ClientId;
   n: number;
   /** First timestamp; derive it from the wall clock at start so restarts never reuse one. */
   initialTimestamp: number;
-  tickMs: number;
-  /** Seed of the back-off PRNG. */
+  /** Seed of the back-off PRNG (randomness is injected to keep the core pure). */
   seed: number;
+  /** First retransmission timeout (default 150 ms, as the BFT library). */
+  firstTimeoutMs?: number;
+  /** Back-off cap (default 1 s). */
+  timeoutMsMax?: number;
+  /** TEST-ONLY: accept f matching replies instead of f+1 (the simulator's "checkers have teeth"). */
+  mutations?: { weakReplyQuorum?: boolean };
+}
+
+interface Outstanding {
+  timestamp: number;
+  op: Uint8Array;
+  readOnly: boolean;
+  replier: number;
+  replies: Map<ReplicaId, Reply>;
+  /** Full results whose digest checked out, by digest hex. */
+  results: Map<string, Uint8Array>;
+  timeoutMs: number;
+  deadlineMs: number | null;
+  askedAllFull: boolean;
 }
 
 export class ClientCore {
-  constructor(readonly config: ClientCoreConfig, private readonly auth: ClientAuth) {}
-  submit(_op: Uint8Array, _readOnly: boolean): ClientOutput[] { return []; }
-  onReply(_reply: Reply): ClientOutput[] { return []; }
-  tick(_nowMs: number): ClientOutput[] { return []; }
+  private readonly q: Quorums;
+  private readonly random: () => number;
+  private nextTimestamp: number;
+  private view = 0;
+  private nowMs: number | null = null;
+  private readonly queue: { op: Uint8Array; readOnly: boolean }[] = [];
+  private cur: Outstanding | null = null;
+
+  constructor(readonly config: ClientCoreConfig, private readonly auth: ClientAuth) {
+    this.q = quorumsFor(config.n);
+    assert(Number.isSafeInteger(config.initialTimestamp) && config.initialTimestamp >= 0, 'initialTimestamp must be a non-negative integer');
+    this.nextTimestamp = config.initialTimestamp;
+    this.random = mulberry32(config.seed);
+  }
+
+  /** The view the client believes current (from f+1 replies). */
+  get knownView(): number {
+    return this.view;
+  }
+
+  /** Requests submitted and not yet done (the outstanding one included). */
+  get pending(): number {
+    return this.queue.length + (this.cur ? 1 : 0);
+  }
+
+  submit(op: Uint8Array, readOnly: boolean): ClientOutput[] {
+    this.queue.push({ op, readOnly });
+    return this.cur ? [] : this.startNext();
+  }
+
+  private startNext(): ClientOutput[] {
+    const next = this.queue.shift();
+    if (!next) return [];
+    const firstTimeoutMs = this.config.firstTimeoutMs ?? 150;
+    this.cur = {
+      timestamp: this.nextTimestamp++, op: next.op, readOnly: next.readOnly, replier: primaryOf(this.view, this.config.n),
+      replies: new Map(), results: new Map(), timeoutMs: firstTimeoutMs,
+      deadlineMs: this.nowMs === null ? null : this.nowMs + firstTimeoutMs, askedAllFull: false,
+    };
+    // Read-only goes to everyone (it needs 2f+1 replies); read-write to the primary first.
+    return [this.send(next.readOnly ? 'all' : this.cur.replier)];
+  }
+
+  private send(to: ReplicaId | 'all'): ClientOutput {
+    const c = this.cur;
+    assert(c !== null, 'send without an outstanding request');
+    const req: Request = { client: this.config.id, timestamp: c.timestamp, op: c.op, readOnly: c.readOnly, replier: c.replier };
+    return { type: 'send', to, auth: this.auth.sealRequest(req) };
+  }
+
+  tick(nowMs: number): ClientOutput[] {
+    this.nowMs = nowMs;
+    const c = this.cur;
+    if (!c) return [];
+    if (c.deadlineMs === null) c.deadlineMs = nowMs + c.timeoutMs;
+    if (nowMs < c.deadlineMs) return [];
+    if (c.readOnly) return this.retryReadWrite();
+    // Randomized exponential back-off, capped.
+    const cap = this.config.timeoutMsMax ?? 1000;
+    c.timeoutMs = Math.min(cap, Math.round(c.timeoutMs * (1.5 + this.random())));
+    c.deadlineMs = nowMs + c.timeoutMs;
+    return [this.send('all')];
+  }
+
+  /** A read-only request without 2f+1 matching replies goes through the ordered path. */
+  private retryReadWrite(): ClientOutput[] {
+    const c = this.cur;
+    assert(c !== null, 'retry without an outstanding request');
+    c.readOnly = false;
+    c.replies.clear();
+    c.results.clear();
+    c.timeoutMs = this.config.firstTimeoutMs ?? 150;
+    c.deadlineMs = this.nowMs === null ? null : this.nowMs + c.timeoutMs;
+    return [this.send('all')];
+  }
+
+  onReply(reply: Reply): ClientOutput[] {
+    const c = this.cur;
+    if (!c || reply.client !== this.config.id || reply.timestamp !== c.timestamp) return [];
+    if (!Number.isInteger(reply.replica) || reply.replica < 0 || reply.replica >= this.config.n) return [];
+    if (reply.full) {
+      // A full result that does not hash to its digest is a lie: ignore that reply.
+      if (!bytesEqual(this.auth.digest(reply.result), reply.resultDigest)) return [];
+      c.results.set(toHex(reply.resultDigest), reply.result);
+    }
+    c.replies.set(reply.replica, reply);
+    return this.vote(c);
+  }
+
+  private vote(c: Outstanding): ClientOutput[] {
+    const winner = this.winningDigest(c);
+    if (winner === null) {
+      if (c.readOnly && !this.readOnlyStillPossible(c)) return this.retryReadWrite();
+      return [];
+    }
+    const result = c.results.get(winner.digestHex);
+    if (!result) {
+      if (c.askedAllFull) return [];
+      // Agreement on a digest, but the designated replier did not deliver: everyone sends it in full.
+      c.askedAllFull = true;
+      c.replier = -1;
+      return [this.send('all')];
+    }
+    this.view = Math.max(this.view, winner.view);
+    this.cur = null;
+    return [{ type: 'done', timestamp: c.timestamp, result }, ...this.startNext()];
+  }
+
+  /** The digest that has a certificate, with the view it proves (the (f+1)-th highest among its voters). */
+  private winningDigest(c: Outstanding): { digestHex: string; view: number } | null {
+    const weak = this.config.mutations?.weakReplyQuorum ? this.q.f : this.q.weak;
+    const groups = new Map<string, Reply[]>();
+    for (const r of c.replies.values()) {
+      const key = toHex(r.resultDigest);
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
+    }
+    for (const [digestHex, rs] of groups) {
+      const views = rs.map((r) => r.view).sort((a, b) => b - a);
+      const view = views[Math.min(this.q.f, views.length - 1)];
+      if (c.readOnly) {
+        if (rs.length >= this.q.quorum) return { digestHex, view };
+        continue;
+      }
+      const committed = rs.filter((r) => !r.tentative).length;
+      if (committed >= weak && weak > 0) return { digestHex, view };
+      if (this.sameViewCount(rs) >= this.q.quorum) return { digestHex, view };
+    }
+    return null;
+  }
+
+  /** Largest number of replies (tentative or not) in one view. */
+  private sameViewCount(rs: Reply[]): number {
+    const byView = new Map<number, number>();
+    let best = 0;
+    for (const r of rs) {
+      const k = (byView.get(r.view) ?? 0) + 1;
+      byView.set(r.view, k);
+      best = Math.max(best, k);
+    }
+    return best;
+  }
+
+  private readOnlyStillPossible(c: Outstanding): boolean {
+    const counts = new Map<string, number>();
+    let best = 0;
+    for (const r of c.replies.values()) {
+      const key = toHex(r.resultDigest);
+      const k = (counts.get(key) ?? 0) + 1;
+      counts.set(key, k);
+      best = Math.max(best, k);
+    }
+    return best + (this.config.n - c.replies.size) >= this.q.quorum;
+  }
 }
