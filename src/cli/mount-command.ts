@@ -2,12 +2,14 @@
 // mount/ (fuse-native) and is loaded only when these commands run, so the rest
 // of the CLI works on machines without FUSE.
 import type { Command } from 'commander';
+import type { BfsClient } from '../client/bfs-client.js';
+import { openClient } from './connect.js';
 import { UserError } from './errors.js';
 
 export interface MountCliOptions { config?: string; key?: string; o?: string[] }
 
 interface MountModule {
-  runMount(mountpoint: string, opts: MountCliOptions): Promise<void>;
+  runMount(args: { mountpoint: string; client: BfsClient; options?: { fuseOptions?: string[] } }): Promise<void>;
   unmount(mountpoint: string): Promise<void>;
 }
 
@@ -28,7 +30,9 @@ export function register(program: Command): void {
     .option('--key <file>', 'client key file (default: the first client key beside the cluster file)')
     .option('-o <opts>', 'mount options, comma separated (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (mountpoint: string, opts: MountCliOptions) => {
-      await (await loadMount()).runMount(mountpoint, opts);
+      const mod = await loadMount();
+      const fuseOptions = (opts.o ?? []).flatMap((o) => o.split(',')).filter((o) => o !== '');
+      await mod.runMount({ mountpoint, client: await openClient(opts), options: { fuseOptions } });
     });
   program.command('umount')
     .description('unmount a bfs mount')

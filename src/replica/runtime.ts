@@ -6,6 +6,9 @@ import type { ReplicaStatus, ReplicaCore } from './core.js';
 import type { Logger } from './logger.js';
 import { ReplicaMetrics } from './metrics.js';
 
+/** Distinct (reason, peer) pairs remembered for log-once; bounded so memory is too. */
+const LOGGED_DROPS_MAX = 10_000;
+
 export interface RuntimeOptions {
   core: ReplicaCore;
   transport: Transport;
@@ -25,6 +28,7 @@ export class ReplicaRuntime {
   private lastView: number;
   private lastExecuted: number;
   private stopped = false;
+  private readonly loggedDrops = new Set<string>();
 
   constructor(private readonly opts: RuntimeOptions) {
     this.metrics = opts.metrics ?? new ReplicaMetrics();
@@ -98,14 +102,25 @@ export class ReplicaRuntime {
 
   private onEvent(out: Extract<Output, { type: 'event' }>): void {
     this.metrics.events.inc({ event: out.event });
+    let level = out.level;
     const reason = out.fields.reason;
-    if (reason !== undefined || /^drop|ignore/i.test(out.event)) this.metrics.dropped.inc({ reason: String(reason ?? out.event) });
-    if (out.event === 'batchExecuted' || out.event === 'executed') {
-      const size = Number(out.fields.requests ?? out.fields.size ?? 0);
-      this.metrics.batches.inc();
-      this.metrics.batchSize.observe(size);
+    if (reason !== undefined || /^drop/i.test(out.event)) {
+      this.metrics.dropped.inc({ reason: String(reason ?? out.event) });
+      level = this.dropLevel(level, `${String(reason ?? out.event)}/${String(out.fields.from ?? out.fields.peer ?? '?')}`);
     }
-    this.opts.logger[out.level]({ event: out.event, ...out.fields }, out.event);
+    if (out.event === 'executed') {
+      this.metrics.batches.inc();
+      this.metrics.batchSize.observe(Number(out.fields.requests ?? 0));
+    }
+    this.opts.logger[level]({ event: out.event, ...out.fields }, out.event);
+  }
+
+  /** A fault is logged at its level once per (reason, peer), then at debug: a flooding peer cannot flood the log. */
+  private dropLevel(level: 'debug' | 'info' | 'warn', key: string): 'debug' | 'info' | 'warn' {
+    if (level === 'debug') return level;
+    if (this.loggedDrops.has(key)) return 'debug';
+    if (this.loggedDrops.size < LOGGED_DROPS_MAX) this.loggedDrops.add(key);
+    return level;
   }
 
   /** Gauges follow the core's status; a view change is logged once, naming the new primary. */

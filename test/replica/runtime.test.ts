@@ -60,7 +60,7 @@ test('events are counted; drops by reason; a view change updates the gauges once
     if (round === 2) core.view = 1;
     return [
       { type: 'event', level: 'warn', event: 'dropPrePrepare', fields: { reason: 'bad-digest', peer: 0 } },
-      { type: 'event', level: 'debug', event: 'batchExecuted', fields: { seq: round, requests: 3 } },
+      { type: 'event', level: 'debug', event: 'executed', fields: { seq: round, requests: 3 } },
     ];
   });
   runtime.tick();

@@ -1,0 +1,92 @@
+// Wires one replica process: cluster file + key -> auth, file tree, state
+// machine, core (PBFT or unreplicated), gRPC transport, metrics, runtime.
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { Server } from 'node:http';
+import { readKeyFile } from '../crypto/key-file.js';
+import { ReplicaAuth } from '../crypto/node-auth.js';
+import { FileTree } from '../fs/file-tree.js';
+import { Replica, defaultReplicaConfig, type ByzantineBehaviour } from '../pbft/replica.js';
+import { keyFilePath, loadClusterConfig, type ClusterConfig } from '../transport/cluster-config.js';
+import { createGrpcTransport } from '../transport/grpc.js';
+import type { ReplicaCore } from './core.js';
+import { FsStateMachine, identityPolicy } from './fs-state-machine.js';
+import type { Logger } from './logger.js';
+import { ReplicaMetrics, serveMetrics } from './metrics.js';
+import { ReplicaRuntime } from './runtime.js';
+import { UnreplicatedCore } from './unreplicated-core.js';
+
+export interface ReplicaProcessOptions {
+  configPath: string;
+  id: number;
+  /** Default: keys/replica-ID.json beside the cluster file. */
+  keyPath?: string;
+  byzantine?: ByzantineBehaviour;
+  /** One replica executing requests on arrival (the BFS-nr baseline). */
+  unreplicated?: boolean;
+  logger: Logger;
+  /** Default: the cluster file's metricsPort for this replica; 0 picks a free port; -1 disables. */
+  metricsPort?: number;
+  tickMs?: number;
+}
+
+export interface RunningReplica {
+  readonly id: number;
+  readonly config: ClusterConfig;
+  readonly runtime: ReplicaRuntime;
+  /** The port metrics are served on, or -1. */
+  readonly metricsPort: number;
+  stop(): Promise<void>;
+}
+
+function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+function checkId(config: ClusterConfig, opts: ReplicaProcessOptions): void {
+  const n = config.replicas.length;
+  if (!Number.isInteger(opts.id) || opts.id < 0 || opts.id >= n) throw new Error(`--id ${opts.id}: the cluster file ${opts.configPath} has replicas 0..${n - 1}`);
+  if (opts.unreplicated && n !== 1) throw new Error(`--unreplicated needs a one-replica cluster file; ${opts.configPath} has ${n} (create one with \`bfs init DIR --replicas 1\`)`);
+  if (!opts.unreplicated && n === 1) throw new Error(`${opts.configPath} has one replica: run it with --unreplicated`);
+}
+
+function makeCore(config: ClusterConfig, opts: ReplicaProcessOptions, auth: ReplicaAuth, sm: FsStateMachine): ReplicaCore {
+  if (opts.unreplicated) return new UnreplicatedCore(sm, auth, opts.id);
+  const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
+  if (opts.tickMs) replicaConfig.tickMs = opts.tickMs;
+  return new Replica(replicaConfig, auth, sm, { byzantine: opts.byzantine });
+}
+
+export async function startReplica(opts: ReplicaProcessOptions): Promise<RunningReplica> {
+  const config = loadClusterConfig(opts.configPath);
+  checkId(config, opts);
+  const keyPath = opts.keyPath ?? keyFilePath(dirname(opts.configPath), opts.id);
+  const key = readKeyFile(keyPath);
+  if (key.id !== opts.id) throw new Error(`key file ${keyPath}: holds the key of node ${key.id}, not replica ${opts.id}`);
+  const auth = new ReplicaAuth({ config, key });
+  const sm = new FsStateMachine(new FileTree({ hash: sha256 }), identityPolicy(config.clients));
+  const core = makeCore(config, opts, auth, sm);
+  const logger = opts.logger;
+  const metrics = new ReplicaMetrics({ replica: String(opts.id) });
+  const me = config.replicas[opts.id];
+  const transport = await createGrpcTransport({
+    config, auth, self: opts.id, logger,
+    onDrop: (reason: string) => metrics.dropped.inc({ reason }),
+    status: () => core.status(),
+  });
+  const runtime = new ReplicaRuntime({ core, transport, n: config.replicas.length, tickMs: opts.tickMs ?? 10, logger, metrics });
+  let server: Server | undefined;
+  let metricsPort = -1;
+  const wantedPort = opts.metricsPort ?? me.metricsPort ?? -1;
+  if (wantedPort >= 0) ({ server, port: metricsPort } = await serveMetrics(metrics, wantedPort, me.host));
+  runtime.start();
+  logger.info({ grpc: `${me.host}:${me.port}`, metrics: metricsPort, unreplicated: !!opts.unreplicated, byzantine: opts.byzantine ?? 'none' },
+    `replica ${opts.id} serving`);
+  return {
+    id: opts.id, config, runtime, metricsPort,
+    async stop() {
+      await runtime.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
