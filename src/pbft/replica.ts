@@ -75,6 +75,7 @@ export class Replica implements GuardState {
   private timerRequest: string | undefined;
   private consecutiveViewChanges = 0;
   private minClientSeen = Number.POSITIVE_INFINITY;
+  private readonly helped = new Set<string>();
 
   constructor(
     readonly config: ReplicaConfig,
@@ -436,6 +437,10 @@ export class Replica implements GuardState {
   private helpLagging(seq: number, to: ReplicaId): void {
     const e = this.log.get(seq);
     if (!e || e.view !== this.view || !e.committed) return;
+    // At most once per peer and seq per retransmission period, so two replicas never ping-pong.
+    const key = `${to}:${seq}`;
+    if (this.helped.has(key)) return;
+    this.helped.add(key);
     if (this.isPrimary() && e.prePrepareSigned) this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
     if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
@@ -620,6 +625,7 @@ export class Replica implements GuardState {
   }
 
   private retransmit(): void {
+    this.helped.clear();
     if (!this.active) {
       if (this.ownViewChange) this.broadcast(this.ownViewChange);
       return;

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from './helpers/cluster.js';
+
+function executedSizes(c: Cluster, replica: number): number[] {
+  return c.events.filter((e) => e.replica === replica && e.event === 'executed').map((e) => Number(e.fields.requests));
+}
+
+test('batching: requests that arrive while a batch is in flight go into the next batch, bounded in size', () => {
+  const c = new Cluster({ config: { inFlightBatchesMax: 1, batchRequestsMax: 4 } });
+  const clients = [...Array(10).keys()].map((k) => c.client(2000 + k));
+  // Everything reaches the primary before any protocol message moves.
+  for (const cl of clients) cl.submit(`set k${cl.id} v`);
+  c.run();
+  assert.deepEqual(executedSizes(c, 1), [1, 4, 4, 1]);
+  assert.ok(clients.every((cl) => cl.done.length === 1));
+});
+
+test('batching: the byte bound cuts a batch early', () => {
+  const c = new Cluster({ config: { inFlightBatchesMax: 1, batchRequestsMax: 100, batchBytesMax: 250 } });
+  const clients = [...Array(6).keys()].map((k) => c.client(2000 + k));
+  for (const cl of clients) cl.submit(`set k${cl.id} ${'v'.repeat(40)}`);
+  c.run();
+  const sizes = executedSizes(c, 2);
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 6);
+  assert.ok(sizes.every((s) => s <= 2), `batches ${sizes}`);
+});
+
+test('checkpoints: stable at 2f+1 matching, log garbage-collected, watermarks advance', () => {
+  const c = new Cluster({ config: { checkpointInterval: 4 } });
+  const alice = c.client(1000);
+  for (let k = 0; k < 18; k++) { alice.submit(`set k${k} ${k}`); c.run(); }
+  assert.equal(alice.done.length, 18);
+  for (let i = 0; i < 4; i++) {
+    const s = c.replicas[i].status();
+    assert.equal(s.lastExecuted, 18);
+    assert.equal(s.stableSeq, 16);
+    assert.deepEqual(s.stableDigest, c.replicas[0].status().stableDigest);
+    assert.ok(c.replicas[i].log.size <= 2, `log holds ${c.replicas[i].log.size} entries`);
+  }
+});
+
+test('checkpoints: the window stops the primary at h + 2K until a checkpoint is stable', () => {
+  const c = new Cluster({ config: { checkpointInterval: 2, inFlightBatchesMax: 100, batchRequestsMax: 1 } });
+  // Replica 3 is down and replica 2 never sees checkpoints: no stable checkpoint can form.
+  c.down.add(3);
+  c.filter = (p) => !(p.input.type === 'protocol' && p.input.msg.type === 'checkpoint');
+  const clients = [...Array(8).keys()].map((k) => c.client(2000 + k));
+  for (const cl of clients) cl.submit('set a b');
+  c.run();
+  assert.equal(c.replicas[0].status().lastExecuted, 4, 'h=0, H=4');
+  c.filter = () => true;
+  c.tick(30);
+  assert.equal(c.replicas[0].status().stableSeq >= 4, true);
+  assert.equal(c.replicas[0].status().lastExecuted, 8);
+});
+
+test('a wrong checkpoint digest from one replica does not block a stable checkpoint', () => {
+  const c = new Cluster({ config: { checkpointInterval: 2 }, options: { 3: { byzantine: 'bad-checkpoint' } } });
+  const alice = c.client(1000);
+  for (let k = 0; k < 4; k++) { alice.submit(`set k${k} ${k}`); c.run(); }
+  for (let i = 0; i < 3; i++) assert.equal(c.replicas[i].status().stableSeq, 4);
+});
