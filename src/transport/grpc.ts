@@ -1,0 +1,350 @@
+// The gRPC Transport (@grpc/grpc-js, service Replica in proto/bfs.proto).
+//
+// Streams: one long-lived bidirectional Stream per replica pair (the lower id
+// dials the higher) and per client session (the client dials every replica).
+// The dialer's first envelope is a signed Hello; the listener authenticates it
+// (known id, addressed to us, fresh, not replayed) and only then attaches the
+// stream to that peer, so replies to a client go to its authenticated stream.
+// The listener answers with response headers, which tells the dialer it was
+// accepted. A broken stream is redialed with exponential back-off.
+//
+// Sending never blocks: each peer has a bounded queue (messages and bytes);
+// overflow drops and counts. Everything received is size-checked, decoded and
+// verified (verify-envelope.ts) before delivery; drops are counted by reason.
+import * as grpc from '@grpc/grpc-js';
+import { LRUCache } from 'lru-cache';
+import type { ReplicaStatus } from '../pbft/types.js';
+import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
+import type { ClusterConfig } from './cluster-config.js';
+import { decodeEnvelope, decodeHelloBody, encodeEnvelope, type Hello } from './codec.js';
+import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type TransportStats } from './drops.js';
+import { replicaService, STREAM_PATH, statusToWire, toBuffer } from './grpc-service.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './memory.js';
+import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
+import { verifyEnvelope, type NodeAuthority } from './verify-envelope.js';
+import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
+
+export { fetchStatus } from './grpc-service.js';
+
+export interface GrpcTransportCommonOptions {
+  config: ClusterConfig;
+  logger?: TransportLogger;
+  /** Called for every dropped message (metrics `dropped{reason}`); peer null = unauthenticated. */
+  onDrop?: (reason: DropReason, peer: DropPeer) => void;
+  /** Largest envelope sent or accepted; default 64 MiB. */
+  maxMessageBytes?: number;
+  /** Per-peer send queue bounds; default 10 000 messages / 64 MiB. */
+  queue?: QueueLimits;
+  /** Hellos older or newer than this are stale; default 30 s. */
+  helloSkewMs?: number;
+  /** Redial back-off: initial and maximum delay; default 50 ms .. 5 s. */
+  backoffMs?: { initial: number; max: number };
+  /** Wall clock (hello timestamps); default Date.now. */
+  now?: () => number;
+}
+
+export interface GrpcTransportOptions extends GrpcTransportCommonOptions {
+  auth: ReplicaAuth;
+  /** Must equal auth.id when given. */
+  self?: number;
+  /** Supplies the Status RPC's answer; without it Status fails with UNAVAILABLE. */
+  status?: () => ReplicaStatus;
+}
+
+export interface GrpcClientTransportOptions extends GrpcTransportCommonOptions {
+  auth: ClientAuth;
+}
+
+type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>;
+
+/** Headroom above maxMessageBytes for grpc-js's own limit, so slightly oversize messages are dropped and counted, not fatal to the stream. */
+const GRPC_LIMIT_SLACK_BYTES = 1024 * 1024;
+const HELLO_TIMEOUT_MS = 10_000;
+
+interface Link {
+  id: NodeId;
+  queue: PeerQueue;
+  stream: Stream | null;
+  waitingDrain: boolean;
+  // Dialer side only:
+  client?: grpc.Client;
+  call?: grpc.ClientDuplexStream<Buffer, Buffer>;
+  backoffMs: number;
+  redialTimer?: NodeJS.Timeout;
+}
+
+export class GrpcTransport implements Transport {
+  readonly self: NodeId;
+  /** The port the server listens on (replicas), or -1 (clients). */
+  port = -1;
+  private handler: ((delivery: Delivery) => void) | null = null;
+  private readonly links = new Map<NodeId, Link>();
+  private readonly drops: DropCounter;
+  private readonly maxMessageBytes: number;
+  private readonly seenHellos = new LRUCache<string, true>({ max: 100_000 });
+  private readonly incoming = new Set<grpc.ServerDuplexStream<Buffer, Buffer>>();
+  private server: grpc.Server | null = null;
+  private closed = false;
+  private sent = 0;
+  private delivered = 0;
+
+  constructor(private readonly auth: NodeAuthority, private readonly options: GrpcTransportCommonOptions & { status?: () => ReplicaStatus }) {
+    this.self = auth.id;
+    this.drops = new DropCounter(options.logger, options.onDrop);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  private get channelOptions(): grpc.ChannelOptions {
+    const limit = this.maxMessageBytes + GRPC_LIMIT_SLACK_BYTES;
+    return {
+      'grpc.max_receive_message_length': limit,
+      'grpc.max_send_message_length': limit,
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    };
+  }
+
+  private now(): number { return (this.options.now ?? Date.now)(); }
+
+  // ── sending ──
+
+  send(to: NodeId, envelope: Envelope): void {
+    this.sendRaw(to, encodeEnvelope(envelope));
+  }
+
+  /** Queue pre-encoded bytes for `to` (tests, Byzantine behaviours). */
+  sendRaw(to: NodeId, bytes: Uint8Array): void {
+    if (this.closed) return;
+    const link = this.links.get(to);
+    if (!link) return this.drops.drop('unknown-peer', to);
+    if (bytes.length > this.maxMessageBytes) return this.drops.drop('oversize', to, { bytes: bytes.length });
+    if (!link.queue.push(bytes)) return this.drops.drop('queue-full', to);
+    this.flush(link);
+  }
+
+  private flush(link: Link): void {
+    const stream = link.stream;
+    if (!stream || link.waitingDrain) return;
+    for (let bytes = link.queue.shift(); bytes; bytes = link.queue.shift()) {
+      this.sent++;
+      if (!stream.write(toBuffer(bytes))) {
+        // grpc's buffer is full: wait for it to drain; our bounded queue absorbs the rest.
+        link.waitingDrain = true;
+        stream.once('drain', () => {
+          link.waitingDrain = false;
+          this.flush(link);
+        });
+        return;
+      }
+    }
+  }
+
+  private attach(link: Link, stream: Stream): void {
+    if (link.stream && link.stream !== stream && !('cancel' in link.stream)) link.stream.end();   // the peer reconnected: retire its old session
+    link.stream = stream;
+    link.waitingDrain = false;
+    this.flush(link);
+  }
+
+  private detach(link: Link, stream: Stream): void {
+    if (link.stream === stream) {
+      link.stream = null;
+      link.waitingDrain = false;
+    }
+  }
+
+  // ── receiving ──
+
+  onDelivery(handler: (delivery: Delivery) => void): void { this.handler = handler; }
+
+  private receive(from: NodeId, bytes: Buffer): void {
+    if (this.closed) return;
+    if (bytes.length > this.maxMessageBytes) return this.drops.drop('oversize', from, { bytes: bytes.length });
+    const envelope = decodeEnvelope(bytes);
+    if (!envelope) return this.drops.drop('malformed', from);
+    if (envelope.type === 'hello') return this.drops.drop('unexpected', from);
+    const delivery = verifyEnvelope(this.auth, envelope, from);
+    if (typeof delivery === 'string') return this.drops.drop(delivery, from);
+    this.delivered++;
+    try {
+      this.handler?.(delivery);
+    } catch (err) {
+      this.options.logger?.error({ err, from }, 'delivery handler threw');
+    }
+  }
+
+  // ── links and dialing ──
+
+  /** @internal */
+  setUpLinks(): void {
+    const limits = this.options.queue ?? DEFAULT_QUEUE_LIMITS;
+    const ids = [...this.auth.config.replicas.map((r) => r.id), ...(this.auth.isReplica(this.self) ? this.auth.config.clients.map((c) => c.id) : [])];
+    for (const id of ids) {
+      if (id === this.self) continue;
+      this.links.set(id, { id, queue: new PeerQueue(limits), stream: null, waitingDrain: false, backoffMs: this.backoff.initial });
+    }
+    for (const link of this.links.values()) if (this.dialsTo(link.id)) this.dial(link);
+  }
+
+  private get backoff(): { initial: number; max: number } { return this.options.backoffMs ?? { initial: 50, max: 5_000 }; }
+
+  /** Clients dial every replica; between replicas the lower id dials. */
+  private dialsTo(id: NodeId): boolean {
+    return this.auth.isReplica(id) && (!this.auth.isReplica(this.self) || this.self < id);
+  }
+
+  private dial(link: Link): void {
+    if (this.closed) return;
+    const replica = this.auth.config.replicas[link.id];
+    link.client ??= new grpc.Client(`${replica.host}:${replica.port}`, grpc.credentials.createInsecure(), this.channelOptions);
+    const call = link.client.makeBidiStreamRequest(STREAM_PATH, toBuffer, (b: Buffer) => b);
+    link.call = call;
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      this.detach(link, call);
+      this.scheduleRedial(link);
+    };
+    call.on('metadata', () => {   // the listener accepted our hello
+      link.backoffMs = this.backoff.initial;
+      this.attach(link, call);
+    });
+    call.on('data', (bytes: Buffer) => this.receive(link.id, bytes));
+    call.on('error', (err: grpc.ServiceError) => {
+      if (!this.closed) this.options.logger?.debug({ peer: link.id, code: err.code, details: err.details }, 'stream to peer failed');
+      end();
+    });
+    call.on('status', end);
+    call.on('end', end);
+    call.write(toBuffer(encodeEnvelope({ type: 'hello', hello: this.auth.makeHello(link.id, this.now()) })));
+  }
+
+  private scheduleRedial(link: Link): void {
+    if (this.closed || link.redialTimer) return;
+    const delayMs = link.backoffMs;
+    link.backoffMs = Math.min(link.backoffMs * 2, this.backoff.max);
+    link.redialTimer = setTimeout(() => {
+      link.redialTimer = undefined;
+      this.dial(link);
+    }, delayMs);
+  }
+
+  // ── listening ──
+
+  /** @internal */
+  async listen(host: string, port: number): Promise<void> {
+    const limit = this.maxMessageBytes + GRPC_LIMIT_SLACK_BYTES;
+    const server = new grpc.Server({ ...this.channelOptions, 'grpc.max_receive_message_length': limit });
+    server.addService(replicaService, {
+      Stream: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.onIncoming(call),
+      Status: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => this.onStatus(callback),
+    });
+    this.server = server;
+    this.port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    });
+  }
+
+  private onStatus(callback: grpc.sendUnaryData<Buffer>): void {
+    const status = this.options.status;
+    if (!status) return callback({ code: grpc.status.UNAVAILABLE, details: 'this node serves no status' });
+    try {
+      callback(null, toBuffer(statusToWire(status())));
+    } catch (err) {
+      callback({ code: grpc.status.INTERNAL, details: (err as Error).message });
+    }
+  }
+
+  private onIncoming(call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
+    if (this.closed) return void call.end();
+    this.incoming.add(call);
+    let link: Link | null = null;
+    const reject = (reason: DropReason): void => {
+      this.drops.drop(reason, null, { address: call.getPeer() });
+      call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: reason });
+    };
+    const timer = setTimeout(() => { if (!link) reject('not-authenticated'); }, HELLO_TIMEOUT_MS);
+    call.on('data', (bytes: Buffer) => {
+      if (link) return this.receive(link.id, bytes);
+      const peer = this.openHello(bytes);
+      if (typeof peer === 'string') return reject(peer);
+      link = this.links.get(peer) ?? null;
+      if (!link) return reject('hello-unknown-node');
+      call.sendMetadata(new grpc.Metadata());
+      this.attach(link, call);
+    });
+    const done = (): void => {
+      clearTimeout(timer);
+      this.incoming.delete(call);
+      if (link) this.detach(link, call);
+    };
+    call.on('error', done);
+    call.on('end', () => { done(); call.end(); });
+    call.on('close', done);
+    call.on('cancelled', done);
+  }
+
+  private openHello(bytes: Buffer): NodeId | DropReason {
+    if (bytes.length > this.maxMessageBytes) return 'oversize';
+    const envelope = decodeEnvelope(bytes);
+    if (!envelope) return 'hello-malformed';
+    if (envelope.type !== 'hello') return 'not-authenticated';
+    const hello: Hello = envelope.hello;
+    const skewMs = this.options.helloSkewMs ?? 30_000;
+    const peer = this.auth.openHello(hello, this.now(), skewMs);
+    if (typeof peer === 'string') return peer;
+    // A captured hello replayed within the skew window would hijack the peer's replies.
+    const nonce = `${peer}/${toBuffer(decodeHelloBody(hello.body)?.nonce ?? new Uint8Array(0)).toString('base64')}`;
+    if (this.seenHellos.has(nonce)) return 'hello-replayed';
+    this.seenHellos.set(nonce, true, { ttl: 2 * skewMs });
+    return peer;
+  }
+
+  // ── lifecycle ──
+
+  stats(): TransportStats {
+    return {
+      sent: this.sent, delivered: this.delivered, dropped: { ...this.drops.counts },
+      peers: [...this.links.values()].map((l) => ({ id: l.id, connected: l.stream !== null, queuedMessages: l.queue.length, queuedBytes: l.queue.bytes })),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const link of this.links.values()) {
+      clearTimeout(link.redialTimer);
+      link.call?.cancel();
+      link.client?.close();
+      link.queue.clear();
+      link.stream = null;
+    }
+    for (const call of this.incoming) call.end();
+    this.incoming.clear();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    server?.forceShutdown();
+  }
+}
+
+/** A replica's transport: listens on its cluster port and connects to every other replica. */
+export async function createGrpcTransport(options: GrpcTransportOptions): Promise<GrpcTransport> {
+  const self = options.self ?? options.auth.id;
+  if (self !== options.auth.id) throw new Error(`createGrpcTransport: self ${self} does not match the key of node ${options.auth.id}`);
+  const me = options.config.replicas[self];
+  if (!me) throw new Error(`createGrpcTransport: ${self} is not a replica of the cluster`);
+  const transport = new GrpcTransport(options.auth, options);
+  await transport.listen(me.host, me.port);
+  transport.setUpLinks();
+  return transport;
+}
+
+/** A client session: connects to every replica; replies arrive on these streams. */
+export function createGrpcClientTransport(options: GrpcClientTransportOptions): GrpcTransport {
+  const transport = new GrpcTransport(options.auth, options);
+  transport.setUpLinks();
+  return transport;
+}

@@ -1,0 +1,107 @@
+// The compliance suite on the gRPC transport, plus what only gRPC has:
+// stream authentication (hello), the Status RPC.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import { ClientAuth, ReplicaAuth } from '../../src/crypto/node-auth.js';
+import { generateCluster } from '../../src/transport/cluster-config.js';
+import { encodeEnvelope } from '../../src/transport/codec.js';
+import { createGrpcClientTransport, createGrpcTransport, fetchStatus, type GrpcTransport } from '../../src/transport/grpc.js';
+import type { KeyFile } from '../../src/crypto/key-file.js';
+import type { DropReason } from '../../src/transport/drops.js';
+import { eventually, runComplianceSuite } from './compliance.js';
+import { freePorts } from './free-ports.js';
+
+const backoffMs = { initial: 20, max: 200 };
+
+runComplianceSuite('grpc', {
+  async addresses(config) {
+    const ports = await freePorts(config.replicas.length);
+    config.replicas.forEach((r, i) => { r.port = ports[i]; });
+  },
+  async create(config) {
+    return {
+      async start(auth, options, onDrop) {
+        const common = { config, ...options, onDrop, backoffMs };
+        return auth instanceof ReplicaAuth
+          ? createGrpcTransport({ ...common, auth })
+          : createGrpcClientTransport({ ...common, auth: auth as ClientAuth });
+      },
+      async close() {},
+    };
+  },
+});
+
+// ── hello authentication and Status ──
+
+const { config, keys } = generateCluster({ replicas: 4, clients: 1 });
+const key = (id: number): KeyFile => keys.get(id) as KeyFile;
+const drops: DropReason[] = [];
+let replica: GrpcTransport | null = null;
+after(async () => { await replica?.close(); });
+
+async function startReplica0(): Promise<GrpcTransport> {
+  if (replica) return replica;
+  const ports = await freePorts(4);
+  config.replicas.forEach((r, i) => { r.port = ports[i]; });
+  replica = await createGrpcTransport({
+    config, auth: new ReplicaAuth({ config, key: key(0) }), backoffMs, onDrop: (reason) => drops.push(reason),
+    status: () => ({ id: 0, view: 3, primary: 3, lastExecuted: 42, stableSeq: 0, stableDigest: new Uint8Array(32).fill(1), viewChanging: true }),
+  });
+  return replica;
+}
+
+/** Opens a raw stream to replica 0, sends `first`, and resolves with the final status code. */
+function rawStream(first: Uint8Array): Promise<grpc.status> {
+  const client = new grpc.Client(`127.0.0.1:${config.replicas[0].port}`, grpc.credentials.createInsecure());
+  const call = client.makeBidiStreamRequest('/bfs.Replica/Stream', (b: Buffer) => b, (b: Buffer) => b);
+  return new Promise((resolve) => {
+    call.on('error', () => {});
+    call.on('data', () => {});
+    call.on('status', (s: grpc.StatusObject) => { client.close(); resolve(s.code); });
+    call.write(Buffer.from(first));
+  });
+}
+
+test('grpc: streams that do not start with a valid, fresh, addressed hello are refused and counted', async () => {
+  await startReplica0();
+  const client = new ClientAuth({ config, key: key(1000) });
+  const elsewhere = generateCluster({ replicas: 4, clients: 3 });
+  const stranger = new ClientAuth({ config: elsewhere.config, key: elsewhere.keys.get(1002) as KeyFile });   // not in our cluster
+  const impostor = new ClientAuth({ config: elsewhere.config, key: elsewhere.keys.get(1000) as KeyFile });  // our client's id, another key
+  const hello = (target: number, timeMs: number): Uint8Array => encodeEnvelope({ type: 'hello', hello: client.makeHello(target, timeMs) });
+  const cases: Array<[Uint8Array, DropReason]> = [
+    [hello(1, Date.now()), 'hello-wrong-target'],
+    [hello(0, Date.now() - 120_000), 'hello-stale'],
+    [encodeEnvelope({ type: 'hello', hello: stranger.makeHello(0, Date.now()) }), 'hello-unknown-node'],
+    [encodeEnvelope({ type: 'hello', hello: impostor.makeHello(0, Date.now()) }), 'hello-bad-signature'],
+    [new Uint8Array([0xff, 0xff]), 'hello-malformed'],
+    [encodeEnvelope({ type: 'reply', auth: { reply: new Uint8Array(1), mac: new Uint8Array(32) } }), 'not-authenticated'],
+  ];
+  for (const [first, reason] of cases) {
+    assert.equal(await rawStream(first), grpc.status.UNAUTHENTICATED, reason);
+    assert.equal(drops.at(-1), reason);
+  }
+  const good = hello(0, Date.now());
+  // A good hello is accepted (the stream stays open until we cancel); a replay of it is refused.
+  const c = new grpc.Client(`127.0.0.1:${config.replicas[0].port}`, grpc.credentials.createInsecure());
+  const call = c.makeBidiStreamRequest('/bfs.Replica/Stream', (b: Buffer) => b, (b: Buffer) => b);
+  let accepted = false;
+  call.on('metadata', () => { accepted = true; });
+  call.on('error', () => {});
+  call.write(Buffer.from(good));
+  await eventually('hello accepted', () => accepted);
+  assert.equal(await rawStream(good), grpc.status.UNAUTHENTICATED);
+  assert.equal(drops.at(-1), 'hello-replayed');
+  call.cancel();
+  c.close();
+});
+
+test('grpc: fetchStatus returns what the runtime supplies; errors name the address', async () => {
+  await startReplica0();
+  const status = await fetchStatus(`127.0.0.1:${config.replicas[0].port}`, 2000);
+  assert.deepEqual({ ...status, stateDigest: [...status.stateDigest] },
+    { replica: 0, view: 3, primary: 3, lastExecuted: 42, stableSeq: 0, stateDigest: Array(32).fill(1), viewChanging: true });
+  const [closed] = await freePorts(1);
+  await assert.rejects(fetchStatus(`127.0.0.1:${closed}`, 500), new RegExp(`status of 127.0.0.1:${closed}`));
+});
