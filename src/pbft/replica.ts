@@ -631,7 +631,7 @@ export class Replica implements GuardState {
       return;
     }
     const primary = this.isPrimary();
-    for (let seq = this.lastExecuted + 1; seq <= this.lastExecuted + RETRANSMIT_ENTRIES_MAX; seq++) {
+    for (let seq = this.lastCommitted + 1; seq <= this.lastCommitted + RETRANSMIT_ENTRIES_MAX; seq++) {
       const e = this.log.get(seq);
       if (!e || e.view !== this.view) continue;
       if (primary && e.prePrepareSigned) this.broadcast(e.prePrepareSigned);
