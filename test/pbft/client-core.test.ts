@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClientCore } from '../../src/pbft/client-core.js';
+import type { ClientOutput, Reply } from '../../src/pbft/types.js';
+import { FakeClientAuth, decodeJson, sha } from './helpers/fake-auth.js';
+import { bytes } from './helpers/kv-machine.js';
+import type { Request } from '../../src/pbft/types.js';
+
+const auth = new FakeClientAuth(4);
+
+function core(extra: Partial<ConstructorParameters<typeof ClientCore>[0]> = {}): ClientCore {
+  const c = new ClientCore({ id: 7, n: 4, initialTimestamp: 100, seed: 1, ...extra }, auth);
+  c.tick(0);
+  return c;
+}
+
+function reply(replica: number, result: string, over: Partial<Reply> = {}): Reply {
+  const r = bytes(result);
+  return { view: 0, timestamp: 100, client: 7, replica, tentative: false, result: r, resultDigest: sha(r), full: true, ...over };
+}
+
+function sentRequest(o: ClientOutput): Request {
+  assert.equal(o.type, 'send');
+  return decodeJson<Request>((o as Extract<ClientOutput, { type: 'send' }>).auth.request);
+}
+
+test('client: a read-write request goes to the primary; f matching replies are not enough, f+1 are', () => {
+  const c = core();
+  const outs = c.submit(bytes('set a 1'), false);
+  assert.equal(outs.length, 1);
+  assert.equal((outs[0] as { to: number }).to, 0);
+  assert.equal(sentRequest(outs[0]).timestamp, 100);
+  assert.deepEqual(c.onReply(reply(1, 'OK')), []);
+  assert.deepEqual(c.onReply(reply(1, 'OK')), [], 'the same replica counts once');
+  assert.deepEqual(c.onReply(reply(2, 'BAD')), []);
+  const done = c.onReply(reply(3, 'OK'));
+  assert.equal(done[0].type, 'done');
+  assert.equal(new TextDecoder().decode((done[0] as { result: Uint8Array }).result), 'OK');
+});
+
+test('client: tentative replies need 2f+1 in the same view', () => {
+  const c = core();
+  c.submit(bytes('set a 1'), false);
+  assert.deepEqual(c.onReply(reply(0, 'OK', { tentative: true })), []);
+  assert.deepEqual(c.onReply(reply(1, 'OK', { tentative: true })), []);
+  assert.deepEqual(c.onReply(reply(2, 'OK', { tentative: true, view: 1 })), [], 'a different view does not match');
+  assert.equal(c.onReply(reply(3, 'OK', { tentative: true }))[0].type, 'done');
+});
+
+test('client: read-only needs 2f+1 matching and goes to all; a timeout retries it as read-write', () => {
+  const c = core();
+  const outs = c.submit(bytes('get a'), true);
+  assert.equal((outs[0] as { to: string }).to, 'all');
+  assert.deepEqual(c.onReply(reply(0, 'v')), []);
+  assert.deepEqual(c.onReply(reply(1, 'v')), []);
+  const retry = c.tick(200);
+  assert.equal(retry.length, 1);
+  const req = sentRequest(retry[0]);
+  assert.equal(req.readOnly, false);
+  assert.equal(req.timestamp, 100, 'same timestamp: executed at most once');
+});
+
+test('client: read-only with replies that can no longer reach 2f+1 retries as read-write at once', () => {
+  const c = core();
+  c.submit(bytes('get a'), true);
+  c.onReply(reply(0, 'v'));
+  c.onReply(reply(1, 'w'));
+  const outs = c.onReply(reply(2, 'x'));
+  assert.equal(outs.length, 1);
+  assert.equal(sentRequest(outs[0]).readOnly, false);
+});
+
+test('client: digest replies without a matching full result make it ask everyone for the full result', () => {
+  const c = core();
+  c.submit(bytes('big'), false);
+  const d = sha(bytes('R'));
+  assert.deepEqual(c.onReply(reply(1, '', { full: false, resultDigest: d })), []);
+  const ask = c.onReply(reply(2, '', { full: false, resultDigest: d }));
+  assert.equal(ask.length, 1);
+  assert.equal((ask[0] as { to: string }).to, 'all');
+  assert.equal(sentRequest(ask[0]).replier, -1);
+  // A "full" reply whose bytes do not hash to its digest is ignored.
+  assert.deepEqual(c.onReply(reply(0, 'LIE', { resultDigest: d })), []);
+  const done = c.onReply(reply(3, 'R'));
+  assert.equal(done[0].type, 'done');
+});
+
+test('client: retransmits to all with a randomized, capped back-off; timestamps strictly increase', () => {
+  const c = core();
+  c.submit(bytes('set a 1'), false);
+  c.submit(bytes('set b 2'), false);
+  assert.deepEqual(c.tick(100), []);
+  const first = c.tick(150);
+  assert.equal((first[0] as { to: string }).to, 'all');
+  let now = 150;
+  const gaps: number[] = [];
+  let last = now;
+  for (let k = 0; k < 200 && gaps.length < 8; k++) {
+    now += 10;
+    if (c.tick(now).length > 0) { gaps.push(now - last); last = now; }
+  }
+  assert.ok(gaps[0] >= 220 && gaps[0] <= 380, `gaps ${gaps}`);
+  assert.ok(gaps.every((g) => g <= 1010), `gaps ${gaps}`);
+  assert.ok((gaps.at(-1) ?? 0) >= 900, `gaps ${gaps}`);
+  c.onReply(reply(0, 'OK'));
+  const next = c.onReply(reply(1, 'OK'));
+  assert.equal(next[0].type, 'done');
+  assert.equal(sentRequest(next[1]).timestamp, 101);
+});
+
+test('client: tracks the view from replies and sends to the new primary', () => {
+  const c = core();
+  c.submit(bytes('set a 1'), false);
+  c.onReply(reply(1, 'OK', { view: 5 }));
+  c.onReply(reply(2, 'OK', { view: 5 }));
+  assert.equal(c.knownView, 5);
+  const outs = c.submit(bytes('set b 1'), false);
+  assert.equal((outs[0] as { to: number }).to, 1);
+});
+
+test('client: one lying replica cannot move the known view', () => {
+  const c = core();
+  c.submit(bytes('set a 1'), false);
+  c.onReply(reply(1, 'OK', { view: 99 }));
+  c.onReply(reply(2, 'OK', { view: 0 }));
+  assert.equal(c.knownView, 0);
+});
+
+test('client (test-only mutation): weakReplyQuorum accepts f matching replies', () => {
+  const c = core({ mutations: { weakReplyQuorum: true } });
+  c.submit(bytes('set a 1'), false);
+  assert.equal(c.onReply(reply(3, 'FORGED'))[0].type, 'done');
+});
