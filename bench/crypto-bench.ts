@@ -43,3 +43,23 @@ const rows = { native: row(nativeProvider), noble: row(nobleProvider) };
 console.log('| op (ops/s) | native | noble |');
 console.log('|---|---|---|');
 for (const op of Object.keys(rows.native)) console.log(`| ${op} | ${fmt(rows.native[op])} | ${fmt(rows.noble[op])} |`);
+
+// The wire codec on the hot path: hand-mapped Type.encode/decode (what codec.ts
+// does) against protobufjs's generic fromObject/toObject conversion.
+const codec = await import('../src/transport/codec.js');
+const protobuf = (await import('protobufjs')).default;
+const root = protobuf.loadSync(codec.PROTO_PATH);
+const PM = root.lookupType('bfs.ProtocolMessage');
+const auth = { request: new Uint8Array(60).fill(1), macs: Array.from({ length: 4 }, () => new Uint8Array(32).fill(2)) };
+const messages: Array<[string, Parameters<typeof codec.encodeProtocolMessage>[0]]> = [
+  ['prepare', { type: 'prepare', prepare: { view: 1, seq: 1000, digest: new Uint8Array(32).fill(3), replica: 2 } }],
+  ['pre-prepare, 16 requests', { type: 'prePrepare', prePrepare: { view: 1, seq: 1000, digest: new Uint8Array(32), timeMs: 1_764_000_000_000, requests: Array(16).fill(auth) } }],
+];
+const objOpts = { longs: Number, enums: String, defaults: true, oneofs: true };
+console.log('\n| codec (ops/s) | encode | decode | fromObject+encode | decode+toObject |');
+console.log('|---|---|---|---|---|');
+for (const [label, m] of messages) {
+  const bytes = codec.encodeProtocolMessage(m);
+  console.log(`| ${label} (${bytes.length} B) | ${fmt(opsPerSecond(() => codec.encodeProtocolMessage(m)))} | ${fmt(opsPerSecond(() => codec.decodeProtocolMessage(bytes)))} | ${
+    fmt(opsPerSecond(() => PM.encode(PM.fromObject(m)).finish()))} | ${fmt(opsPerSecond(() => PM.toObject(PM.decode(bytes), objOpts)))} |`);
+}

@@ -45,7 +45,7 @@ export class LocalGroup {
     const group = new LocalGroup(dir, init.configPath, init.config, init.clientKeyPaths, opts);
     try {
       for (let i = 0; i < n; i++) group.startReplica(i);
-      await group.waitReady(opts.readyTimeoutMs ?? 30_000);
+      await group.waitReady(opts.readyTimeoutMs ?? 120_000);
     } catch (err) {
       await group.stop(true);
       throw err;
@@ -68,7 +68,7 @@ export class LocalGroup {
 
   startReplica(id: number): void {
     const args = [BFS_BIN, 'replica', '--config', this.configPath, '--id', String(id),
-      '--data', join(this.dir, `data-${id}`), '--log-level', this.opts.logLevel ?? 'warn'];
+      '--log-level', this.opts.logLevel ?? 'warn'];
     if (this.opts.unreplicated) args.push('--unreplicated');
     args.push(...(this.opts.replicaArgs?.[id] ?? []));
     this.children[id] = spawnLogged(process.execPath, args, { cwd: REPO_ROOT, logFile: this.logFile(id) });

@@ -21,25 +21,23 @@ export function andrewProgress(progress: Progress, prefix: string): ProgressFn {
 }
 
 class BarProgress implements Progress {
-  private readonly multi: cliProgress.MultiBar;
+  private multi: cliProgress.MultiBar | null = null;
   private bar: cliProgress.SingleBar | null = null;
   private label = '';
 
-  constructor(stream: NodeJS.WriteStream) {
-    this.multi = new cliProgress.MultiBar({
-      stream,
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  update(label: string, done: number, total: number): void {
+    this.multi ??= new cliProgress.MultiBar({
+      stream: this.stream,
       format: '{label} [{bar}] {value}/{total} {duration_formatted}',
       barsize: 30,
       hideCursor: true,
       clearOnComplete: false,
       fps: 10,
     }, cliProgress.Presets.shades_classic);
-  }
-
-  update(label: string, done: number, total: number): void {
     if (label !== this.label || this.bar === null) {
       this.bar?.stop();
-      if (this.bar) this.multi.remove(this.bar);
       this.label = label;
       this.bar = this.multi.create(total, done, { label: label.padEnd(24) });
     }
@@ -48,11 +46,16 @@ class BarProgress implements Progress {
   }
 
   log(line: string): void {
-    this.multi.log(`${line}\n`);
+    if (this.multi) this.multi.log(`${line}\n`);
+    else this.stream.write(`${line}\n`);
   }
 
+  /** Stops drawing; a later update() starts a new bar. */
   stop(): void {
-    this.multi.stop();
+    this.multi?.stop();
+    this.multi = null;
+    this.bar = null;
+    this.label = '';
   }
 }
 
