@@ -1,0 +1,84 @@
+// Shared helpers for the fs tests: a SHA-256 tree factory, credentials, and
+// request builders that fill in every field like the codec would.
+import { createHash } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { FileTree, type FsLimits } from '../../src/fs/index.js';
+import type { Attr, Credentials, FsRequest, FsResult, Handle, SetAttrArgs } from '../../src/fs/types.js';
+
+export const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
+
+export function newTree(limits?: Partial<FsLimits>): FileTree {
+  return new FileTree({ hash: sha256, limits });
+}
+
+export const ROOT: Credentials = { uid: 0, gid: 0, groups: [] };
+export const ALICE: Credentials = { uid: 1000, gid: 1000, groups: [1000, 1002] };
+export const BOB: Credentials = { uid: 1001, gid: 1001, groups: [1001, 1002] };
+
+export const req = {
+  getattr: (cred: Credentials, fh: Handle): FsRequest => ({ cred, op: 'getattr', getattr: { fh } }),
+  setattr: (cred: Credentials, fh: Handle, a: Partial<SetAttrArgs>): FsRequest =>
+    ({ cred, op: 'setattr', setattr: { fh, atimeNow: false, mtimeNow: false, ...a } }),
+  lookup: (cred: Credentials, dir: Handle, name: string): FsRequest => ({ cred, op: 'lookup', lookup: { dir, name } }),
+  access: (cred: Credentials, fh: Handle, mask: number): FsRequest => ({ cred, op: 'access', access: { fh, mask } }),
+  readdir: (cred: Credentials, dir: Handle, cookie = 0, count = 0): FsRequest => ({ cred, op: 'readdir', readdir: { dir, cookie, count } }),
+  read: (cred: Credentials, fh: Handle, offset: number, count: number): FsRequest => ({ cred, op: 'read', read: { fh, offset, count } }),
+  write: (cred: Credentials, fh: Handle, offset: number, data: Uint8Array, append = false): FsRequest =>
+    ({ cred, op: 'write', write: { fh, offset, data, append } }),
+  create: (cred: Credentials, dir: Handle, name: string, mode = 0o644, exclusive = false, truncate = false): FsRequest =>
+    ({ cred, op: 'create', create: { dir, name, mode, exclusive, truncate } }),
+  mkdir: (cred: Credentials, dir: Handle, name: string, mode = 0o755): FsRequest => ({ cred, op: 'mkdir', mkdir: { dir, name, mode } }),
+  symlink: (cred: Credentials, dir: Handle, name: string, target: string): FsRequest => ({ cred, op: 'symlink', symlink: { dir, name, target } }),
+  readlink: (cred: Credentials, fh: Handle): FsRequest => ({ cred, op: 'readlink', readlink: { fh } }),
+  link: (cred: Credentials, fh: Handle, dir: Handle, name: string): FsRequest => ({ cred, op: 'link', link: { fh, dir, name } }),
+  remove: (cred: Credentials, dir: Handle, name: string): FsRequest => ({ cred, op: 'remove', remove: { dir, name } }),
+  rmdir: (cred: Credentials, dir: Handle, name: string): FsRequest => ({ cred, op: 'rmdir', rmdir: { dir, name } }),
+  rename: (cred: Credentials, fromDir: Handle, fromName: string, toDir: Handle, toName: string): FsRequest =>
+    ({ cred, op: 'rename', rename: { fromDir, fromName, toDir, toName } }),
+  statfs: (cred: Credentials): FsRequest => ({ cred, op: 'statfs', statfs: {} }),
+};
+
+// Applies and asserts success; returns the result for further checks.
+export function ok(tree: FileTree, r: FsRequest, timeMs = 1_000): FsResult {
+  const res = tree.apply(r, timeMs);
+  assert.equal(res.errno, 0, `${r.op} failed with errno ${res.errno}`);
+  return res;
+}
+
+export function errnoOf(tree: FileTree, r: FsRequest, timeMs = 1_000): number {
+  return tree.apply(r, timeMs).errno;
+}
+
+// The attr of a successful result that carries one (create-like, lookup, getattr...).
+export function attrOf(res: FsResult): Attr {
+  switch (res.res) {
+    case 'create': return res.create.attr;
+    case 'lookup': return res.lookup.attr;
+    case 'attr': return res.attr.attr;
+    case 'write': return res.write.attr;
+    case 'read': return res.read.attr;
+    default: throw new Error(`result ${res.res ?? 'error ' + res.errno} carries no attr`);
+  }
+}
+
+export function fhOf(res: FsResult): Handle {
+  return attrOf(res).fh;
+}
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+// Small seeded PRNG (mulberry32): the same seed gives the same sequence.
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)];
+}
