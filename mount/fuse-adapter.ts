@@ -262,8 +262,8 @@ export class FuseAdapter {
     const src = await this.parentOf(from);
     const dst = await this.parentOf(to);
     const res = await this.client.rename(src.dir, src.name, dst.dir, dst.name);
-    this.cache.forget(from);
-    this.cache.forget(to);
+    this.cache.forgetTree(from);
+    this.cache.forgetTree(to);
     this.cache.putAttr(res.fromDirAttr);
     this.cache.putAttr(res.toDirAttr);
     return 0;

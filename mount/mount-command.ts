@@ -52,7 +52,7 @@ export function libfuseOptions(extra: string[] = []): string[] {
   for (const opt of extra) {
     if (!/^[A-Za-z0-9_]+(=[A-Za-z0-9_.:/-]*)?$/.test(opt)) throw new Error(`bad mount option '${opt}': expected name or name=value`);
   }
-  const options = ['fsname=bfs', 'subtype=bfs', 'big_writes', `max_write=${MAX_WRITE_BYTES}`, 'use_ino', ...extra];
+  const options = ['fsname=bfs', 'subtype=bfs', 'big_writes', `max_write=${MAX_WRITE_BYTES}`, 'use_ino', 'attr_timeout=0', ...extra];
   if (extra.includes('allow_other') && !extra.includes('default_permissions')) options.push('default_permissions');
   return options;
 }

@@ -52,11 +52,16 @@ export class PathCache {
     this.attrs.delete(fh.ino);
   }
 
-  /** Drop `path` and, if it was a directory, every path below it. */
+  /** Drop `path` and its attributes (its nlink or ctime changed). */
   forget(path: string): void {
     const fh = this.handles.get(path);
     this.handles.delete(path);
     if (fh !== undefined) this.attrs.delete(fh.ino);
+  }
+
+  /** Drop `path` and every path below it (a directory moved): O(cached paths), so only for renames. */
+  forgetTree(path: string): void {
+    this.forget(path);
     const prefix = path === '/' ? '/' : path + '/';
     for (const key of [...this.handles.keys()]) {
       if (key.startsWith(prefix)) this.handles.delete(key);

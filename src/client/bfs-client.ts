@@ -8,8 +8,8 @@ import type {
 import { FsError } from './fs-error.js';
 import type { Invoker } from './invoker.js';
 
-/** The root directory's handle in every file tree (src/fs allocates inode 1 first). */
-export const ROOT_HANDLE: Handle = { ino: 1, gen: 0 };
+/** The root directory's handle in every file tree (src/fs ROOT_HANDLE: inode 1, first generation). */
+export const ROOT_HANDLE: Handle = Object.freeze({ ino: 1, gen: 1 });
 
 /** Bytes per read/write request in readFile/writeFile (the mount uses the same as FUSE's max_write). */
 export const IO_CHUNK_BYTES = 128 * 1024;

@@ -2,6 +2,8 @@
 // tree. For tests and the mount tests (NOT used in production). By default every
 // request and result goes through the wire codec, as it would over the network,
 // so nothing is shared by reference and what works here encodes.
+import { createHash } from 'node:crypto';
+import { FileTree } from '../fs/file-tree.js';
 import { decodeFsRequest, decodeFsResult, encodeFsRequest, encodeFsResult } from '../transport/codec.js';
 import { EINVAL, EIO, isReadOnlyOp, type FsRequest, type FsResult } from '../fs/types.js';
 import type { Invoker } from './invoker.js';
@@ -15,10 +17,16 @@ export interface LocalTree {
 }
 
 export interface LocalInvokerOptions {
+  /** Default: a fresh FileTree with SHA-256 and default limits. */
+  tree?: LocalTree;
   /** Wall clock in ms; the invoker keeps the agreed time from going backwards, as the replicas do. */
   clock?: () => number;
   /** Round-trip every request and result through the protobuf codec (default true). */
   viaCodec?: boolean;
+}
+
+function sha256(data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(data).digest();
 }
 
 export class LocalInvoker implements Invoker {
@@ -27,7 +35,10 @@ export class LocalInvoker implements Invoker {
   private readonly clock: () => number;
   private readonly viaCodec: boolean;
 
-  constructor(private readonly tree: LocalTree, options: LocalInvokerOptions = {}) {
+  private readonly tree: LocalTree;
+
+  constructor(options: LocalInvokerOptions = {}) {
+    this.tree = options.tree ?? new FileTree({ hash: sha256 });
     this.clock = options.clock ?? Date.now;
     this.viaCodec = options.viaCodec ?? true;
   }
