@@ -10,6 +10,8 @@ const COMMAND_FILES = [
   './status-command.js',
   './fs-command.js',
   './mount-command.js',
+  './demo-command.js',
+  './bench-command.js',
 ];
 
 interface CommandModule { register(program: Command): void }
