@@ -30,6 +30,8 @@ export class Cluster {
   filter: (p: Packet) => boolean = () => true;
   /** Replicas that are crashed: they get no input. */
   readonly down = new Set<number>();
+  /** Observer of every step (golden transcripts). */
+  onStep?: (replica: number, input: Input, outputs: Output[]) => void;
 
   constructor(opts: ClusterOptions = {}) {
     this.n = opts.n ?? 4;
@@ -53,6 +55,7 @@ export class Cluster {
   input(to: number, input: Input): Output[] {
     if (this.down.has(to)) return [];
     const outs = this.replicas[to].step(input);
+    this.onStep?.(to, input, outs);
     for (const o of outs) this.route(to, o);
     return outs;
   }
