@@ -82,3 +82,45 @@ export function mulberry32(seed: number): () => number {
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];
 }
+
+// A random workload driven straight at a FileTree: handles come from earlier
+// results (some of them stale by now), names from a small set so they collide.
+export class RandomWorkload {
+  readonly handles: Handle[] = [{ ino: 1, gen: 1 }];
+  time = 1_000;
+  constructor(readonly tree: FileTree, readonly rand: () => number) {}
+
+  step(): FsResult {
+    const r = this.request();
+    const res = this.tree.apply(r, (this.time += 7));
+    if (res.errno === 0 && (res.res === 'create' || res.res === 'lookup')) this.handles.push(fhOf(res));
+    return res;
+  }
+
+  request(): FsRequest {
+    const { rand } = this;
+    const cred = pick(rand, [ROOT, ROOT, ALICE, BOB]);
+    const fh = pick(rand, this.handles);
+    const dir = pick(rand, this.handles);
+    const name = pick(rand, ['a', 'b', 'c', 'd', 'long-name-' + Math.floor(rand() * 4)]);
+    const data = new Uint8Array(pick(rand, [1, 10, 4096, 5000, 20000])).fill(Math.floor(rand() * 256));
+    const ops: (() => FsRequest)[] = [
+      () => req.create(cred, dir, name, pick(rand, [0o644, 0o666, 0o4755, 0o600]), rand() < 0.3, rand() < 0.3),
+      () => req.mkdir(cred, dir, name, pick(rand, [0o755, 0o777, 0o1777, 0o2775])),
+      () => req.symlink(cred, dir, name, pick(rand, ['a', 'b/c', '../x'])),
+      () => req.link(cred, fh, dir, name),
+      () => req.remove(cred, dir, name),
+      () => req.rmdir(cred, dir, name),
+      () => req.rename(cred, dir, name, pick(rand, this.handles), pick(rand, ['a', 'b', 'c'])),
+      () => req.write(cred, fh, pick(rand, [0, 100, 4096, 9000, 50000]), data, rand() < 0.2),
+      () => req.write(cred, fh, pick(rand, [0, 100, 4096, 9000, 50000]), data, rand() < 0.2),
+      () => req.setattr(cred, fh, { size: pick(rand, [0, 10, 4096, 7000, 100000]) }),
+      () => req.setattr(cred, fh, { mode: pick(rand, [0o644, 0o755, 0o2755, 0o1777]) }),
+      () => req.setattr(cred, fh, { uid: pick(rand, [0, 1000, 1001]), gid: pick(rand, [0, 1000, 1002]) }),
+      () => req.setattr(cred, fh, { mtime: { sec: Math.floor(rand() * 1e9), nsec: 5 }, atimeNow: true }),
+      () => req.lookup(cred, dir, name),
+      () => req.read(cred, fh, 0, 10000),
+    ];
+    return pick(rand, ops)();
+  }
+}
