@@ -148,8 +148,13 @@ export async function runMount({ mountpoint, client, options = {} }: RunMountArg
   const mounted = await mountBfs(mountpoint, client, { ...options, log });
   log.info({ mountpoint: mounted.mountpoint }, 'bfs mounted; Ctrl-C (SIGINT) or SIGTERM unmounts');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    const onSignal = (sig: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(sig);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   log.info({ signal, mountpoint: mounted.mountpoint }, 'unmounting');
   try {
