@@ -111,6 +111,7 @@ export class ReplicaRuntime {
     if (out.event === 'executed') {
       this.metrics.batches.inc();
       this.metrics.batchSize.observe(Number(out.fields.requests ?? 0));
+      this.metrics.executed.inc(Number(out.fields.requests ?? 0));
     }
     this.opts.logger[level]({ event: out.event, ...out.fields }, out.event);
   }
