@@ -103,6 +103,9 @@ export class GrpcTransport implements Transport {
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+      // grpc-js's own reconnect back-off (default 1 s initial) would hide our faster redial schedule.
+      'grpc.initial_reconnect_backoff_ms': this.backoff.initial,
+      'grpc.max_reconnect_backoff_ms': this.backoff.max,
     };
   }
 
