@@ -3,11 +3,22 @@
 // outstanding, as PBFT's per-client timestamps and last-reply cache require;
 // requests beyond the number of slots wait in a FIFO queue. A timer ticks the
 // cores (retransmission, back-off) and bounds how long a request may wait.
+// connectBfs builds one from a cluster file and client key(s): the one-call
+// entry for the CLI, the mount and the benchmarks.
 import type { ClientOutput, Reply } from '../pbft/types.js';
 import { decodeFsResult, encodeFsRequest } from '../transport/codec.js';
 import type { Delivery, NodeId, Transport } from '../transport/transport.js';
-import { isReadOnlyOp, type FsRequest, type FsResult } from '../fs/types.js';
+import { isReadOnlyOp, type Credentials, type FsRequest, type FsResult } from '../fs/types.js';
 import type { Invoker } from './invoker.js';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { readKeyFile, type KeyFile } from '../crypto/key-file.js';
+import { ClientAuth } from '../crypto/node-auth.js';
+import { getProvider, type ProviderName } from '../crypto/providers.js';
+import { ClientCore } from '../pbft/client-core.js';
+import { keyFilePath, loadClusterConfig, type ClusterConfig } from '../transport/cluster-config.js';
+import { createGrpcClientTransport } from '../transport/grpc.js';
+import { BfsClient } from './bfs-client.js';
 
 /** What the invoker needs of src/pbft's ClientCore. */
 export interface ClientCoreLike {
@@ -167,4 +178,64 @@ export class PbftInvoker implements Invoker {
       this.perform(slot, slot.core.tick(now));
     }
   }
+}
+
+// ── connectBfs: cluster file + key(s) -> BfsClient over PBFT/gRPC ──
+
+/** Client ticks: fine enough for the core's 150 ms first retransmission timeout. */
+export const DEFAULT_CLIENT_TICK_MS = 20;
+
+export interface ConnectOptions {
+  configPath: string;
+  /**
+   * Client key file(s). Each key is one client identity and one request in
+   * flight; several keys let a mount run requests in parallel. Two processes
+   * must never share a key (their timestamps would collide). Default: the
+   * first client's key beside the cluster file (DIR/keys/client-ID.json).
+   */
+  keyPath?: string | string[];
+  /** Who requests act as by default (default: this process's uid/gid/groups). */
+  cred?: Credentials;
+  tickMs?: number;
+  /** Give up on a request after this long (default 45 s, below the mount's 60 s FUSE timeout). */
+  requestTimeoutMs?: number;
+  provider?: ProviderName;
+  log?: Logger;
+}
+
+function defaultKeyPath(configPath: string, config: ClusterConfig): string {
+  const first = config.clients[0];
+  if (first === undefined) throw new Error(`cluster file ${configPath}: lists no clients (re-create it with \`bfs init DIR\`)`);
+  return keyFilePath(dirname(configPath), first.id);
+}
+
+function checkClientKey(key: KeyFile, path: string, config: ClusterConfig, configPath: string): void {
+  if (!config.clients.some((c) => c.id === key.id)) {
+    throw new Error(`key file ${path}: node ${key.id} is not a client in ${configPath} (use a client key from the same \`bfs init\`)`);
+  }
+}
+
+/** Connect to the group named by the cluster file; resolves once the client is ready to send. */
+export async function connectBfs(options: ConnectOptions): Promise<BfsClient> {
+  const config = loadClusterConfig(options.configPath);
+  const keyPaths = options.keyPath === undefined ? [defaultKeyPath(options.configPath, config)] : [options.keyPath].flat();
+  const provider = getProvider(options.provider ?? 'native');
+  const n = config.replicas.length;
+  const slots = keyPaths.map((path) => {
+    const key = readKeyFile(path);
+    checkClientKey(key, path, config, options.configPath);
+    const auth = new ClientAuth({ config, key, provider });
+    const transport = createGrpcClientTransport({ config, auth, logger: options.log });
+    // Timestamps from the wall clock in µs, so a restarted client (or a core
+    // replaced after a timeout) never reuses one the replicas have seen.
+    const makeCore = (): ClientCore => new ClientCore({ id: key.id, n, initialTimestamp: Date.now() * 1000, seed: (Date.now() ^ key.id) >>> 0 }, auth);
+    return { transport, makeCore };
+  });
+  const invoker = new PbftInvoker({
+    slots,
+    replicas: config.replicas.map((r) => r.id),
+    tickMs: options.tickMs ?? DEFAULT_CLIENT_TICK_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+  return new BfsClient(invoker, { cred: options.cred });
 }
