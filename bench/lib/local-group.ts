@@ -19,6 +19,8 @@ export interface LocalGroupOptions {
   /** Extra flags per replica id, e.g. { 2: ['--byzantine', 'slow'] }. */
   replicaArgs?: Record<number, string[]>;
   readyTimeoutMs?: number;
+  /** Client identities to create (one per concurrent benchmark client); default 4. */
+  clients?: number;
 }
 
 export class LocalGroup {
@@ -41,7 +43,7 @@ export class LocalGroup {
     const dir = await mkdtemp(join(tmpdir(), 'bfs-group-'));
     const n = opts.replicas;
     const basePort = await freePortRange(2 * n + 1);
-    const init = initCluster(dir, { replicas: n, clients: 4, basePort, metricsBasePort: basePort + n });
+    const init = initCluster(dir, { replicas: n, clients: opts.clients ?? 4, basePort, metricsBasePort: basePort + n });
     const group = new LocalGroup(dir, init.configPath, init.config, init.clientKeyPaths, opts);
     try {
       for (let i = 0; i < n; i++) group.startReplica(i);
