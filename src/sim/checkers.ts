@@ -23,7 +23,7 @@ export class AgreementChecker {
   private readonly tentative = new Map<ReplicaId, string[]>();
   private readonly firstBy: ReplicaId[] = [];
   /** Per-seq batch digests, for cores that report executions with their seq. */
-  private readonly batches = new Map<number, { digest: Uint8Array; replica: ReplicaId }>();
+  private readonly batches = new Map<number, { digest: string; replica: ReplicaId }>();
 
   constructor(private readonly report: (v: Violation) => void) {}
 
@@ -55,14 +55,14 @@ export class AgreementChecker {
     this.tentative.delete(replica);
   }
 
-  /** A correct replica executed the batch with `digest` at `seq`. */
-  onBatch(replica: ReplicaId, seq: number, digest: Uint8Array): void {
+  /** A correct replica executed (and committed) the batch with digest `digestHex` at `seq`. */
+  onBatch(replica: ReplicaId, seq: number, digestHex: string): void {
     const first = this.batches.get(seq);
-    if (first === undefined) this.batches.set(seq, { digest, replica });
-    else if (!bytesEqual(first.digest, digest)) {
+    if (first === undefined) this.batches.set(seq, { digest: digestHex, replica });
+    else if (first.digest !== digestHex) {
       this.report({
         checker: 'agreement',
-        message: `seq ${seq}: replica ${first.replica} executed batch ${toHex(first.digest, 8)}, replica ${replica} executed ${toHex(digest, 8)}`,
+        message: `seq ${seq}: replica ${first.replica} executed batch ${first.digest.slice(0, 16)}, replica ${replica} executed ${digestHex.slice(0, 16)}`,
       });
     }
   }

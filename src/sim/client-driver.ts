@@ -1,15 +1,14 @@
 // One simulated client: issues its ops one at a time through the real
 // ClientCore and records what it saw (invocation, response, result) for the
-// linearizability and liveness checkers. TEST-ONLY mutation: with
-// acceptQuorum set, the client takes the first result that that many replicas
-// agree on (a correct client needs f+1), which the checkers must catch.
+// linearizability and liveness checkers. TEST-ONLY mutation: weakReplyQuorum
+// makes the core accept f matching replies instead of f+1, which the checkers
+// must catch.
 import { ClientCore } from '../pbft/client-core.js';
-import type { AuthReply, AuthRequest, Reply, ReplicaId } from '../pbft/types.js';
+import type { AuthReply, AuthRequest, ReplicaId } from '../pbft/types.js';
 import type { OpRecord } from './checkers.js';
 import { decodeRequest, type SimClientAuth } from './fake-auth.js';
 import { decodeResult, encodeOp, isReadOnly, type KvOp, type KvResult } from './kv-machine.js';
 import type { Prng } from './prng.js';
-import { toHex } from './sim-codec.js';
 
 export interface ClientEnv {
   send(from: number, to: ReplicaId | 'all', auth: AuthRequest): void;
@@ -18,7 +17,7 @@ export interface ClientEnv {
 
 const UNDECODABLE: KvResult = { ok: false, value: 'undecodable-result' };
 
-interface Pending { id: string; timestamp?: number; votes: Map<string, { replicas: Set<number>; result?: Uint8Array }>; early?: KvResult }
+interface Pending { id: string; timestamp?: number }
 
 export class ClientDriver {
   private readonly core: ClientCore;
@@ -33,9 +32,10 @@ export class ClientDriver {
     private readonly prng: Prng,
     private readonly env: ClientEnv,
     private readonly ops: Map<string, OpRecord>,
-    private readonly opts: { n: number; opsTotal: number; keys: string[]; tickMs: number; startMs: number; acceptQuorum?: number },
+    private readonly opts: { n: number; opsTotal: number; keys: string[]; startMs: number; weakReplyQuorum?: boolean },
   ) {
-    this.core = new ClientCore({ id, n: opts.n, initialTimestamp: 1, tickMs: opts.tickMs, seed: prng.nextU32() }, auth);
+    const mutations = opts.weakReplyQuorum === true ? { weakReplyQuorum: true } : undefined;
+    this.core = new ClientCore({ id, n: opts.n, initialTimestamp: 1, seed: prng.nextU32(), mutations }, auth);
     this.nextSubmitMs = opts.startMs;
   }
 
@@ -54,14 +54,13 @@ export class ClientDriver {
       this.env.note(this.id, 'dropped forged/malformed reply');
       return;
     }
-    if (this.opts.acceptQuorum !== undefined) this.mutantVote(reply, nowMs);
     this.handle(this.core.onReply(reply), nowMs);
   }
 
   private submit(nowMs: number): void {
     const op = this.nextOp();
     this.ops.set(op.id, { op, client: this.id, invokeMs: nowMs });
-    this.pending = { id: op.id, votes: new Map() };
+    this.pending = { id: op.id };
     this.env.note(this.id, `invoke ${op.id} ${op.kind}(${op.key})`);
     this.handle(this.core.submit(encodeOp(op), isReadOnly(op)), nowMs);
   }
@@ -98,31 +97,14 @@ export class ClientDriver {
       return;
     }
     const rec = this.ops.get(p.id) as OpRecord;
-    if (p.early === undefined) {
-      rec.responseMs = nowMs;
-      rec.result = result;
+    if (p.timestamp !== undefined && p.timestamp !== timestamp) {
+      this.env.note(this.id, `done for timestamp ${timestamp} while ${p.timestamp} is pending`);
     }
-    this.lastSeen.set(rec.op.key, (rec.result as KvResult).value);
+    rec.responseMs = nowMs;
+    rec.result = result;
+    this.lastSeen.set(rec.op.key, result.value);
     this.env.note(this.id, `done ${p.id} -> ${JSON.stringify(result)}`);
     this.pending = null;
     this.nextSubmitMs = nowMs + this.prng.int(0, 100);
-  }
-
-  /** The broken client: accept once acceptQuorum replicas agree, ignoring the core's vote. */
-  private mutantVote(reply: Reply, nowMs: number): void {
-    const p = this.pending;
-    if (p === null || p.early !== undefined || reply.timestamp !== p.timestamp) return;
-    const key = toHex(reply.resultDigest);
-    const vote = p.votes.get(key) ?? { replicas: new Set<number>() };
-    vote.replicas.add(reply.replica);
-    if (reply.full) vote.result = reply.result;
-    p.votes.set(key, vote);
-    if (vote.result === undefined || vote.replicas.size < (this.opts.acceptQuorum as number)) return;
-    p.early = decodeResult(vote.result) ?? UNDECODABLE;
-    const rec = this.ops.get(p.id) as OpRecord;
-    // The op "completes" for the application now, whatever the core does later.
-    rec.responseMs = nowMs;
-    rec.result = p.early;
-    this.env.note(this.id, `mutant client accepted ${p.id} -> ${JSON.stringify(p.early)} from ${vote.replicas.size} replies`);
   }
 }

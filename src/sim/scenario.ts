@@ -18,8 +18,8 @@ export interface SimOptions {
   faults: readonly FaultKind[];
   /** TEST-ONLY: applied to every correct replica. */
   mutations?: Mutations;
-  /** TEST-ONLY: the client accepts this many matching replies (a correct client needs f+1). */
-  clientAcceptQuorum?: number;
+  /** TEST-ONLY: clients accept f matching replies instead of f+1. */
+  weakClients?: boolean;
   /** Events kept for the trace of a failing run. */
   traceLength?: number;
 }

@@ -118,8 +118,8 @@ export class Simulation {
         note: (node: number, what: string): void => this.trace.add({ timeMs: this.nowMs, node, what }),
       };
       const driver = new ClientDriver(id, new SimClientAuth(keys, id, s.n), prng.fork(), env, this.ops, {
-        n: s.n, opsTotal: s.opsPerClient, keys: s.keys, tickMs: TICK_MS,
-        startMs: prng.int(0, 500), acceptQuorum: this.opts.clientAcceptQuorum,
+        n: s.n, opsTotal: s.opsPerClient, keys: s.keys,
+        startMs: prng.int(0, 500), weakReplyQuorum: this.opts.weakClients,
       });
       this.clients.set(id, driver);
     }
@@ -267,8 +267,16 @@ export class Simulation {
   }
 
   private onEvent(r: SimReplica, out: Extract<Output, { type: 'event' }>): void {
+    this.observeBatch(r, out.event, out.fields);
     if (out.level === 'debug') return;
     this.note(r.id, `event ${out.event}`, () => JSON.stringify(out.fields));
+  }
+
+  /** The core reports each batch it executes ('executed') and each tentative one that commits ('committed'). */
+  private observeBatch(r: SimReplica, event: string, fields: Record<string, string | number | boolean>): void {
+    if (r.byzantine !== undefined || (event !== 'executed' && event !== 'committed')) return;
+    if (event === 'executed' && fields.tentative !== false) return;
+    if (typeof fields.seq === 'number' && typeof fields.digest === 'string') this.agreement.onBatch(r.id, fields.seq, fields.digest);
   }
 
   /** Watch what correct replicas say about their own state. */
