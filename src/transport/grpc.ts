@@ -270,6 +270,7 @@ export class GrpcTransport implements Transport {
       call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: reason });
     };
     const timer = setTimeout(() => { if (!link) reject('not-authenticated'); }, HELLO_TIMEOUT_MS);
+    timer.unref();
     call.on('data', (bytes: Buffer) => {
       if (link) return this.receive(link.id, bytes);
       const peer = this.openHello(bytes);

@@ -105,3 +105,29 @@ test('grpc: fetchStatus returns what the runtime supplies; errors name the addre
   const [closed] = await freePorts(1);
   await assert.rejects(fetchStatus(`127.0.0.1:${closed}`, 500), new RegExp(`status of 127.0.0.1:${closed}`));
 });
+
+test('grpc: a client that stops reading cannot make the replica buffer without bound', async () => {
+  const r0 = await startReplica0();
+  const client = new ClientAuth({ config, key: key(1000) });
+  const c = new grpc.Client(`127.0.0.1:${config.replicas[0].port}`, grpc.credentials.createInsecure());
+  const call = c.makeBidiStreamRequest('/bfs.Replica/Stream', (b: Buffer) => b, (b: Buffer) => b);
+  let accepted = false;
+  call.on('metadata', () => { accepted = true; });
+  call.on('error', () => {});
+  call.write(Buffer.from(encodeEnvelope({ type: 'hello', hello: client.makeHello(0, Date.now()) })));
+  await eventually('hello accepted', () => accepted);
+  call.pause();   // never read: HTTP/2 flow control pushes back on the replica
+  const auth = new ReplicaAuth({ config, key: key(0) });
+  const reply = auth.sealReply({ view: 0, timestamp: 1, client: 1000, replica: 0, tentative: false, result: new Uint8Array(4096), resultDigest: new Uint8Array(32), full: true });
+  for (let i = 0; i < 30_000; i++) r0.send(1000, { type: 'reply', auth: reply });
+  // Had the replica kept accepting into grpc's buffers, its queue would have drained by now;
+  // flow control holds it (a few hundred messages fit in grpc/HTTP2 buffers).
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const peer = r0.stats().peers.find((p) => p.id === 1000);
+  assert.ok(peer && peer.queuedMessages >= 8_000 && peer.queuedMessages <= 10_000 && peer.queuedBytes <= 64 * 1024 * 1024, JSON.stringify(peer));
+  const before = drops.filter((d) => d === 'queue-full').length;
+  for (let i = 0; i < 3_000; i++) r0.send(1000, { type: 'reply', auth: reply });
+  assert.ok(drops.filter((d) => d === 'queue-full').length - before >= 1_000, 'overflow is dropped and counted');
+  call.cancel();
+  c.close();
+});
