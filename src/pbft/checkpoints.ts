@@ -46,6 +46,19 @@ export class CheckpointTracker {
     return proof.length >= quorum ? proof.slice(0, quorum) : null;
   }
 
+  /** True when 2f+1 replicas agree on some digest at `seq`. */
+  anyCertified(seq: number, quorum: number): boolean {
+    const m = this.votes.get(seq);
+    if (!m || m.size < quorum) return false;
+    const counts = new Map<string, number>();
+    for (const v of m.values()) {
+      const k = (counts.get(v.digestHex) ?? 0) + 1;
+      if (k >= quorum) return true;
+      counts.set(v.digestHex, k);
+    }
+    return false;
+  }
+
   /** Advance the stable checkpoint and forget older votes. */
   makeStable(s: StableCheckpoint): void {
     this.stable = s;

@@ -558,8 +558,16 @@ export class Replica implements GuardState {
 
   /** Stable once 2f+1 replicas (ours included: we must hold that state) agree. */
   private checkStable(seq: number): void {
+    if (seq <= this.stableSeq) return;
     const own = this.checkpoints.ownDigest(seq);
-    if (!own || seq <= this.stableSeq) return;
+    if (!own) {
+      // Behind: others certified this checkpoint; catch up on what we prepared.
+      if (seq > this.lastCommitted && this.checkpoints.anyCertified(seq, this.q.quorum)) {
+        this.commitCertifiedUpTo(seq);
+        this.tryExecute();
+      }
+      return;
+    }
     const proof = this.checkpoints.certificate(seq, toHex(own), this.q.quorum);
     if (!proof) return;
     this.makeStable(seq, own, proof);
@@ -575,6 +583,33 @@ export class Replica implements GuardState {
     }
     this.event('debug', 'checkpoint-stable', { seq, digest: toHex(digest) });
     this.cutBatches();
+  }
+
+  /**
+   * A stable checkpoint (2f+1) at `seq` proves every batch up to it committed.
+   * A batch we prepared at such a seq is the one that committed: f+1 correct
+   * replicas prepared it, so no other batch could commit there in any view. So
+   * a replica that is behind can execute its prepared batches up to `seq`.
+   */
+  private commitCertifiedUpTo(seq: number): void {
+    for (let s = this.lastCommitted + 1; s <= seq; s++) {
+      const e = this.log.get(s);
+      if (!e?.cert || e.committed) continue;
+      if (!e.prePrepare || e.digestHex !== this.certDigestHex(e)) {
+        const m = this.auth.open(e.cert.prePrepare);
+        if (!m || m.type !== 'prePrepare') continue;
+        if (this.tentative?.seq === s) this.rollbackTentative();
+        this.setPrePrepare(e, e.cert.prePrepare, m.prePrepare, requestDigests(this.auth, m.prePrepare.requests));
+      }
+      e.prepared = true;
+      e.committed = true;
+    }
+  }
+
+  private certDigestHex(e: LogEntry): string | undefined {
+    if (!e.cert) return undefined;
+    const m = this.auth.open(e.cert.prePrepare);
+    return m && m.type === 'prePrepare' ? toHex(m.prePrepare.digest) : undefined;
   }
 
   // ── ticks, timers, retransmission ──
@@ -743,7 +778,8 @@ export class Replica implements GuardState {
     this.active = true;
     this.timerTicks = 0;
     this.timerRequest = undefined;
-    if (this.tentative) {
+    this.commitCertifiedUpTo(plan.minS);
+    if (this.tentative && this.tentative.seq > plan.minS) {
       const carried = pps[this.tentative.seq - plan.minS - 1];
       if (!carried || toHex(carried.digest) !== this.tentative.digestHex) this.rollbackTentative();
     }
