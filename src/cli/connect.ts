@@ -3,10 +3,10 @@ import type { BfsClient } from '../client/bfs-client.js';
 import { defaultClientKeyPath, loadConfig, resolveConfigPath } from './cluster-files.js';
 import { UserError } from './errors.js';
 
-export interface ConnectCliOptions { config?: string; key?: string }
+export interface ConnectCliOptions { config?: string; key?: string; readOnlyOpt?: boolean }
 
 interface ConnectModule {
-  connectBfs(options: { configPath: string; keyPath: string }): Promise<BfsClient>;
+  connectBfs(options: { configPath: string; keyPath: string; readOnlyOptimization?: boolean }): Promise<BfsClient>;
 }
 
 export async function openClient(opts: ConnectCliOptions): Promise<BfsClient> {
@@ -16,7 +16,7 @@ export async function openClient(opts: ConnectCliOptions): Promise<BfsClient> {
   const path = '../client/pbft-invoker.js';
   const mod = (await import(path)) as ConnectModule;
   try {
-    return await mod.connectBfs({ configPath, keyPath });
+    return await mod.connectBfs({ configPath, keyPath, readOnlyOptimization: opts.readOnlyOpt });
   } catch (err) {
     throw new UserError(`cannot connect to the group in ${configPath}: ${(err as Error).message}`);
   }

@@ -6,7 +6,7 @@ import type { BfsClient } from '../client/bfs-client.js';
 import { openClient } from './connect.js';
 import { UserError } from './errors.js';
 
-export interface MountCliOptions { config?: string; key?: string; o?: string[] }
+export interface MountCliOptions { config?: string; key?: string; o?: string[]; readOnlyOpt?: boolean }
 
 interface MountModule {
   runMount(args: { mountpoint: string; client: BfsClient; options?: { fuseOptions?: string[] } }): Promise<void>;
@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'cluster file (default: $BFS_CONFIG or ./.bfs/cluster.json)')
     .option('--key <file>', 'client key file (default: the first client key beside the cluster file)')
     .option('-o <opts>', 'mount options, comma separated (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--no-read-only-opt', 'send read-only ops through the ordered path too (BFS-strict, for benchmarks)')
     .action(async (mountpoint: string, opts: MountCliOptions) => {
       const mod = await loadMount();
       const fuseOptions = (opts.o ?? []).flatMap((o) => o.split(',')).filter((o) => o !== '');

@@ -37,6 +37,8 @@ export interface PbftInvokerOptions {
   requestTimeoutMs: number;
   /** Wall clock in ms (tests inject one). */
   clock?: () => number;
+  /** false: send read-only ops through the ordered path too (BFS-strict, for benchmarks). Default true. */
+  readOnlyOptimization?: boolean;
 }
 
 interface Pending {
@@ -123,7 +125,7 @@ export class PbftInvoker implements Invoker {
       this.finish(slot, () => pending.reject(new Error(`cannot encode ${pending.req.op} request: ${(err as Error).message}`)));
       return;
     }
-    this.perform(slot, slot.core.submit(op, isReadOnlyOp(pending.req)));
+    this.perform(slot, slot.core.submit(op, this.options.readOnlyOptimization !== false && isReadOnlyOp(pending.req)));
   }
 
   private onDelivery(slot: Slot, delivery: Delivery): void {
@@ -201,6 +203,8 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   provider?: ProviderName;
   log?: Logger;
+  /** false: read-only ops take the ordered path too (BFS-strict). Default true. */
+  readOnlyOptimization?: boolean;
 }
 
 function defaultKeyPath(configPath: string, config: ClusterConfig): string {
@@ -236,6 +240,7 @@ export async function connectBfs(options: ConnectOptions): Promise<BfsClient> {
     replicas: config.replicas.map((r) => r.id),
     tickMs: options.tickMs ?? DEFAULT_CLIENT_TICK_MS,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    readOnlyOptimization: options.readOnlyOptimization,
   });
   return new BfsClient(invoker, { cred: options.cred });
 }
