@@ -217,12 +217,25 @@ export class GrpcTransport implements Transport {
     });
     call.on('data', (bytes: Buffer) => this.receive(link.id, bytes));
     call.on('error', (err: grpc.ServiceError) => {
-      if (!this.closed) this.options.logger?.debug({ peer: link.id, code: err.code, details: err.details }, 'stream to peer failed');
+      if (!this.closed) this.onDialError(link, err);
       end();
     });
     call.on('status', end);
     call.on('end', end);
     call.write(toBuffer(encodeEnvelope({ type: 'hello', hello: this.auth.makeHello(link.id, this.now()) })));
+  }
+
+  private readonly refusalsLogged = new Set<NodeId>();
+
+  private onDialError(link: Link, err: grpc.ServiceError): void {
+    const fields = { peer: link.id, code: err.code, details: err.details };
+    // A refused hello will not fix itself (wrong keys or a skewed clock): say so once, loudly.
+    if (err.code === grpc.status.UNAUTHENTICATED && !this.refusalsLogged.has(link.id)) {
+      this.refusalsLogged.add(link.id);
+      this.options.logger?.warn(fields, 'peer refused our hello: check that cluster.json and the key files match, and that clocks agree');
+    } else {
+      this.options.logger?.debug(fields, 'stream to peer failed; redialing');
+    }
   }
 
   private scheduleRedial(link: Link): void {

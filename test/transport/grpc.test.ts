@@ -131,3 +131,18 @@ test('grpc: a client that stops reading cannot make the replica buffer without b
   call.cancel();
   c.close();
 });
+
+test('grpc: a client whose clock is off is refused, and told why once', async () => {
+  await startReplica0();
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, error() {}, warn(_o: object, msg: string) { warnings.push(msg); } };
+  const client = createGrpcClientTransport({ config, auth: new ClientAuth({ config, key: key(1000) }), logger, backoffMs, now: () => Date.now() - 120_000 });
+  try {
+    await eventually('a refusal warning', () => warnings.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));   // several redials later
+    assert.deepEqual(warnings, ['peer refused our hello: check that cluster.json and the key files match, and that clocks agree']);
+    assert.equal(drops.at(-1), 'hello-stale');
+  } finally {
+    await client.close();
+  }
+});
