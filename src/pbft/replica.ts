@@ -70,7 +70,6 @@ export class Replica implements GuardState {
   private ownViewChange: Signed | undefined;
   private newViewSigned: Signed | undefined;
   private ownCheckpoint: Signed | undefined;
-  private ownCheckpointSeq = 0;
   private timerTicks = 0;
   private timerRequest: string | undefined;
   private consecutiveViewChanges = 0;
@@ -486,6 +485,7 @@ export class Replica implements GuardState {
     if (!e || !e.committed || e.digestHex !== t.digestHex) return false;
     this.sm.commitTentative();
     this.replies.commitTentative();
+    for (const r of e.requests) if (r) this.requests.executed(r.client, r.timestamp);
     this.tentative = null;
     this.event('debug', 'committed', { seq: t.seq, view: e.view, digest: t.digestHex });
     this.afterCommit(t.seq);
@@ -512,7 +512,8 @@ export class Replica implements GuardState {
     for (const r of e.requests) {
       assert(r !== null, 'executing a batch with a missing request');
       const stale = this.replies.isStale(r.client, r.timestamp);
-      this.requests.executed(r.client, r.timestamp);
+      // A tentative request stays pending (its view-change timer running) until it commits.
+      if (!tentative) this.requests.executed(r.client, r.timestamp);
       if (stale) continue;
       const result = this.sm.execute(r.op, r.client, timeMs);
       const cached: CachedReply = { timestamp: r.timestamp, result, resultDigest: this.auth.digest(result), tentative, view: e.view };
@@ -538,7 +539,6 @@ export class Replica implements GuardState {
     const cp: Checkpoint = { seq, stateDigest, replica: this.config.id };
     const signed = this.seal({ type: 'checkpoint', checkpoint: cp });
     this.ownCheckpoint = signed;
-    this.ownCheckpointSeq = seq;
     this.checkpoints.addVote(seq, this.config.id, toHex(stateDigest), signed);
     this.broadcast(this.byz === 'bad-checkpoint'
       ? this.seal({ type: 'checkpoint', checkpoint: { ...cp, stateDigest: corruptBytes(stateDigest) } })
@@ -673,7 +673,8 @@ export class Replica implements GuardState {
       if (e.sentPrepare) this.broadcast(e.sentPrepare);
       if (e.sentCommit) this.broadcast(e.sentCommit);
     }
-    if (this.ownCheckpoint && this.ownCheckpointSeq > this.stableSeq) this.broadcast(this.ownCheckpoint);
+    // Always: a replica that lost our vote needs it even after we went stable.
+    if (this.ownCheckpoint) this.broadcast(this.ownCheckpoint);
   }
 
   // ── view change ──
