@@ -179,6 +179,15 @@ export function runComplianceSuite(name: string, factory: HarnessFactory): void 
     await stop(0);
     const r0b = await start(0);
     await eventually('1 -> restarted 0', () => r0b.deliveries.length > 0, () => r1.transport.send(0, { type: 'signed', signed: prepare(r1, 4) }));
+    // A client session survives the replica's restart too, in both directions.
+    const c = await start(1000);
+    await stop(1);
+    r1 = await start(1);
+    const auth = c.client.sealRequest({ client: 1000, timestamp: 1, op: new Uint8Array([1]), readOnly: false, replier: -1 });
+    await eventually('client -> restarted 1', () => r1.deliveries.some((d) => d.type === 'request'), () => c.transport.send(1, { type: 'request', auth }));
+    const reply: Reply = { view: 0, timestamp: 1, client: 1000, replica: 1, tentative: false, result: new Uint8Array([9]), resultDigest: digest, full: true };
+    r1.transport.send(1000, { type: 'reply', auth: r1.replica.sealReply(reply) });
+    await eventually('restarted 1 -> client', () => c.deliveries.length > 0);
   });
 
   test(`${name}: the queue to a dead peer is bounded; what fits is delivered when it comes up`, async () => {
