@@ -95,7 +95,7 @@ export class PbftInvoker implements Invoker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer();
     const err = new Error('bfs client closed while the request was in flight');
     for (const slot of this.slots) {
       slot.busy?.reject(err);
@@ -157,13 +157,17 @@ export class PbftInvoker implements Invoker {
     slot.busy = undefined;
     settle();
     this.dispatch();
+    if (this.queue.length === 0 && this.slots.every((s) => !s.busy)) this.stopTimer();
   }
 
+  /** The timer runs (and keeps the process alive) exactly while requests are pending. */
   private startTimer(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.onTick(), this.options.tickMs);
-    // Pending requests keep the caller waiting anyway; the timer alone must not keep the process alive.
-    this.timer.unref();
+    this.timer ??= setInterval(() => this.onTick(), this.options.tickMs);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   private onTick(): void {
