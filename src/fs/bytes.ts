@@ -8,19 +8,23 @@ export function utf8Bytes(text: string): Uint8Array {
   return utf8.encode(text);
 }
 
+// Appends into chunks and copies once at the end, so a snapshot of hundreds
+// of MiB is not re-copied on every doubling.
 export class ByteWriter {
+  private done: Uint8Array[] = [];
+  private doneBytes = 0;
   private buf = new Uint8Array(256);
   private view = new DataView(this.buf.buffer);
   private len = 0;
 
   private reserve(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.done.push(this.buf.subarray(0, this.len));
+    this.doneBytes += this.len;
+    const size = Math.max(extra, Math.min(this.buf.length * 2, 1 << 20));
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+    this.len = 0;
   }
 
   u8(v: number): this { this.reserve(1); this.buf[this.len++] = v; return this; }
@@ -37,7 +41,16 @@ export class ByteWriter {
   raw(bytes: Uint8Array): this { this.reserve(bytes.length); this.buf.set(bytes, this.len); this.len += bytes.length; return this; }
   bytes(bytes: Uint8Array): this { return this.u32(bytes.length).raw(bytes); }
   str(text: string): this { return this.bytes(utf8.encode(text)); }
-  finish(): Uint8Array { return this.buf.slice(0, this.len); }
+  get length(): number { return this.doneBytes + this.len; }
+
+  // The bytes written, in a fresh array with `spare` zero bytes after them.
+  finish(spare = 0): Uint8Array {
+    const out = new Uint8Array(this.length + spare);
+    let at = 0;
+    for (const chunk of this.done) { out.set(chunk, at); at += chunk.length; }
+    out.set(this.buf.subarray(0, this.len), at);
+    return out;
+  }
 }
 
 export class ByteReader {

@@ -21,22 +21,32 @@ export function depthFor(capacity: number): number {
 export class HashTree {
   private readonly nodes = new Map<number, Uint8Array>();
   private dirty: Set<number> | undefined;
+  private rebuild = false;
 
-  constructor(readonly depth: number) {}
+  constructor(private depth: number) {}
+
+  // Changes the depth (a file's tree grows and shrinks with its size): keeps
+  // the leaves, drops every inner node and rebuilds them on the next root().
+  resize(depth: number): void {
+    if (depth === this.depth) return;
+    for (const id of [...this.nodes.keys()]) if (id >= LEVEL_SPAN) this.nodes.delete(id);
+    this.depth = depth;
+    this.rebuild = true;
+  }
 
   markDirty(key: number): void {
     (this.dirty ??= new Set()).add(key);
   }
 
-  get isDirty(): boolean { return this.dirty !== undefined; }
 
   node(level: number, index: number): Uint8Array | undefined {
     return this.nodes.get(level * LEVEL_SPAN + index);
   }
 
   root(hash: HashFn, leafOf: LeafFn): Uint8Array {
-    if (this.dirty) this.refresh(hash, leafOf, this.dirty);
+    if (this.dirty || this.rebuild) this.refresh(hash, leafOf, this.dirty ?? new Set());
     this.dirty = undefined;
+    this.rebuild = false;
     return this.node(this.depth, 0) ?? EMPTY_ROOT;
   }
 
@@ -47,6 +57,7 @@ export class HashTree {
       if (leaf) this.nodes.set(key, leaf); else this.nodes.delete(key);
       parents.add(Math.floor(key / FANOUT));
     }
+    if (this.rebuild) for (const id of this.nodes.keys()) if (id < LEVEL_SPAN) parents.add(Math.floor(id / FANOUT));
     for (let level = 1; level <= this.depth; level++) {
       const next = new Set<number>();
       for (const index of [...parents].sort((a, b) => a - b)) {

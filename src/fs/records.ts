@@ -76,11 +76,9 @@ export function validateName(name: string, limits: FsLimits, what: string): void
 
 // Framing: magic, version, payload, then a checksum (hash of all before it).
 export function seal(hash: HashFn, w: ByteWriter): Uint8Array {
-  const body = w.finish();
-  const sum = hash(body);
-  const out = new Uint8Array(body.length + sum.length);
-  out.set(body);
-  out.set(sum, body.length);
+  const bodyBytes = w.length;
+  const out = w.finish(32);
+  out.set(hash(out.subarray(0, bodyBytes)), bodyBytes);
   return out;
 }
 

@@ -34,13 +34,11 @@ export class Store {
   liveCount = 0;
   maxIno = 0;
   readonly inodeTree: HashTree;
-  readonly fileTreeDepth: number;
   private free = new MinHeap();
   private journal: Journal | undefined;
 
   constructor(readonly limits: FsLimits, readonly hash: HashFn) {
     this.inodeTree = new HashTree(depthFor(limits.inodesMax + 2));
-    this.fileTreeDepth = depthFor(Math.ceil(limits.fileBytesMax / limits.blockBytes) + 1);
   }
 
   // ── lookups ──────────────────────────────────────────────────────────────
@@ -72,7 +70,7 @@ export class Store {
   }
 
   build(ino: number, meta: Meta, spec: NewInode): LiveInode {
-    if (spec.kind === 'reg') return { ...meta, kind: 'reg', ino, blocks: new Map(), tree: new HashTree(this.fileTreeDepth) };
+    if (spec.kind === 'reg') return { ...meta, kind: 'reg', ino, blocks: new Map(), tree: new HashTree(1) };
     if (spec.kind === 'lnk') return { ...meta, kind: 'lnk', ino, target: spec.target };
     return {
       ...meta, kind: 'dir', ino, parent: spec.parent,
@@ -267,7 +265,11 @@ export class Store {
     for (const t of [node.atime, node.mtime, node.ctime]) w.i53(t.sec).u32(t.nsec);
     if (node.kind === 'lnk') w.str(node.target);
     if (node.kind === 'dir') w.u53(node.parent).raw(node.tree.root(this.hash, (b) => this.bucketDigest(node, b)));
-    if (node.kind === 'reg') w.raw(node.tree.root(this.hash, (i) => this.blockDigest(node, i)));
+    if (node.kind === 'reg') {
+      // The block tree is as deep as the file's size needs: small files hash few nodes.
+      node.tree.resize(depthFor(Math.max(1, Math.ceil(node.size / this.limits.blockBytes))));
+      w.raw(node.tree.root(this.hash, (i) => this.blockDigest(node, i)));
+    }
     return this.hash(w.finish());
   }
 

@@ -1,11 +1,11 @@
 // Shared helpers for the fs tests: a SHA-256 tree factory, credentials, and
 // request builders that fill in every field like the codec would.
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { FileTree, type FsLimits } from '../../src/fs/index.js';
 import type { Attr, Credentials, FsRequest, FsResult, Handle, SetAttrArgs } from '../../src/fs/types.js';
 
-export const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(data).digest());
+export const sha256 = (data: Uint8Array): Uint8Array => new Uint8Array(oneShotHash('sha256', data, 'buffer'));
 
 export function newTree(limits?: Partial<FsLimits>): FileTree {
   return new FileTree({ hash: sha256, limits });
