@@ -21,7 +21,14 @@ export class ViewWatcher {
   start(fromView: number, killedAt: number): void {
     this.fromView = fromView;
     this.killedAt = killedAt;
-    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.schedule();
+  }
+
+  /** One poll at a time: the next is scheduled when this one has answered. */
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      void this.poll().then(() => { if (this.timer) this.schedule(); });
+    }, this.pollMs);
   }
 
   private async poll(): Promise<void> {
@@ -40,7 +47,7 @@ export class ViewWatcher {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 }
