@@ -21,7 +21,7 @@ import { batchBytes, batchDigest, batchDigestFrom, requestDigests } from './batc
 import { bytesEqual, corruptBytes, toHex } from './bytes.js';
 import { primaryOf, quorumsFor } from './quorums.js';
 import type { Quorums } from './quorums.js';
-import { assert } from './assert.js';
+import { InvariantError, assert } from './assert.js';
 
 export { defaultReplicaConfig } from './config.js';
 export { BYZANTINE_BEHAVIOURS, isByzantineBehaviour } from './byzantine.js';
@@ -100,10 +100,17 @@ export class Replica implements GuardState {
 
   step(input: Input): Output[] {
     this.out = [];
-    switch (input.type) {
-      case 'tick': this.onTick(input.nowMs); break;
-      case 'request': this.onRequest(input.auth, input.request); break;
-      case 'protocol': this.onProtocol(input.signed, input.msg); break;
+    try {
+      switch (input.type) {
+        case 'tick': this.onTick(input.nowMs); break;
+        case 'request': this.onRequest(input.auth, input.request); break;
+        case 'protocol': this.onProtocol(input.signed, input.msg); break;
+      }
+    } catch (err) {
+      // Our own broken invariant: let it surface. Anything else came from a
+      // malformed input that slipped past the guards: drop it, never crash.
+      if (err instanceof InvariantError || input.type === 'tick') throw err;
+      this.event('warn', 'dropped', { reason: 'malformed', msg: input.type, error: String(err) });
     }
     return this.byzOut.filter(this.out, input.type === 'tick');
   }
@@ -569,7 +576,13 @@ export class Replica implements GuardState {
       return;
     }
     const proof = this.checkpoints.certificate(seq, toHex(own), this.q.quorum);
-    if (!proof) return;
+    if (!proof) {
+      if (this.checkpoints.anyCertified(seq, this.q.quorum)) {
+        // 2f+1 replicas agree on another state: ours is corrupt (needs state transfer).
+        this.event('warn', 'state-diverged', { seq, digest: toHex(own) });
+      }
+      return;
+    }
     this.makeStable(seq, own, proof);
   }
 
@@ -758,6 +771,8 @@ export class Replica implements GuardState {
   private checkNewView(nv: NewView): { plan: NewViewPlan; pps: PrePrepare[] } | string {
     const vcs: ViewChange[] = [];
     const signers = new Set<number>();
+    if (nv.viewChanges.length > this.config.n) return 'v-too-many';
+    if (nv.prePrepares.length > this.window) return 'o-too-many';
     for (const s of nv.viewChanges) {
       const m = this.auth.open(s);
       if (!m || m.type !== 'viewChange') return 'v-not-view-change';

@@ -47,6 +47,7 @@ export function checkCheckpointProof(ctx: VcContext, seq: number, digest: Uint8A
 
 /** The certified pre-prepare, or why the certificate is invalid. */
 export function checkPreparedCert(ctx: VcContext, cert: PreparedCert, beforeView: number): PrePrepare | string {
+  if (!cert.prePrepare || !Array.isArray(cert.prepares)) return 'cert-malformed';
   const m = ctx.auth.open(cert.prePrepare);
   if (!m || m.type !== 'prePrepare') return 'cert-not-pre-prepare';
   const pp = m.prePrepare;

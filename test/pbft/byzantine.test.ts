@@ -122,3 +122,24 @@ test('mutation ignorePreparedInViewChange (test-only) drops a prepared batch fro
   const changed = c.events.find((e) => e.replica === 1 && e.event === 'view-changed');
   assert.equal(changed?.fields.maxS, 0, 'O is empty although seq 1 was prepared');
 });
+
+test('malformed input that slips past the transport is dropped as malformed, not thrown', () => {
+  const c = new Cluster();
+  const signed = c.auths[0].seal({ type: 'commit', commit: { view: 0, seq: 1, digest: new Uint8Array(32), replica: 0 } });
+  const broken = { type: 'prePrepare', prePrepare: { view: 0, seq: 1, digest: new Uint8Array(32), timeMs: 1 } } as unknown as Parameters<typeof c.auths[0]['seal']>[0];
+  const outs = c.replicas[1].step({ type: 'protocol', signed, msg: broken });
+  assert.equal(reason(outs), 'malformed');
+});
+
+test('a replica whose state diverged from 2f+1 others says so at the checkpoint', () => {
+  const c = new Cluster({ config: { checkpointInterval: 2 } });
+  const alice = c.client(1000);
+  alice.submit('set a 1');
+  c.run();
+  c.sms[3].state.set('corrupt', 'yes');
+  alice.submit('set b 2');
+  c.run();
+  assert.ok(c.events.some((e) => e.replica === 3 && e.event === 'state-diverged'));
+  assert.equal(c.replicas[3].status().stableSeq, 0);
+  assert.equal(c.replicas[0].status().stableSeq, 2);
+});
