@@ -70,3 +70,23 @@ test('a key that does not match the cluster file is refused at construction', ()
   assert.throws(() => new ReplicaAuth({ config, key: key(1000) }), /not a replica/);
   assert.throws(() => new ClientAuth({ config, key: key(0) }), /not a client/);
 });
+
+test('a verified signature is remembered, but only for the exact body it covers', () => {
+  const auth = new ReplicaAuth({ config, key: key(0) });
+  const signed = replicas[1].seal(prepare);
+  assert.ok(auth.verifySigned(signed));
+  assert.ok(auth.verifySigned({ ...signed, body: Uint8Array.from(signed.body) }), 'same bytes in another array');
+  const body = Uint8Array.from(signed.body); body[3] ^= 1;
+  assert.equal(auth.verifySigned({ ...signed, body }), false, 'a cached signature does not vouch for other bytes');
+  assert.equal(auth.verifySigned({ ...signed, signer: 2 }), false, 'nor for another signer');
+  assert.equal(auth.verifySigned({ ...signed, body: signed.body.subarray(1) }), false);
+});
+
+test('mutating a verified body in place does not make the mutated bytes verify', () => {
+  const auth = new ReplicaAuth({ config, key: key(0) });
+  const signed = replicas[2].seal(prepare);
+  const body = Uint8Array.from(signed.body);
+  assert.ok(auth.verifySigned({ ...signed, body }));
+  body[2] ^= 1;
+  assert.equal(auth.verifySigned({ ...signed, body }), false);
+});
