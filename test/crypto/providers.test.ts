@@ -84,3 +84,9 @@ test('generated identities are fresh and usable', () => {
     assert.ok(nativeProvider.verify(pub.ed25519Public, m, p.sign(id1.ed25519Secret, m)));
   }
 });
+
+test('getProvider selects by name, native by default', async () => {
+  const { getProvider, providerNames } = await import('../../src/crypto/providers.js');
+  assert.equal(getProvider().name, 'native');
+  assert.deepEqual(providerNames.map((n) => getProvider(n).name), ['native', 'noble']);
+});
