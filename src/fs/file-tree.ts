@@ -10,7 +10,8 @@ import { onSetAttr, onWrite } from './ops-data.js';
 import { onCreate, onLink, onMkdir, onRemove, onRename, onRmdir, onSymlink } from './ops-names.js';
 import { onAccess, onGetAttr, onLookup, onRead, onReadDir, onReadLink, onStatFs } from './ops-read.js';
 import { readRecord, seal, unseal, validateName, writeRecord } from './records.js';
-import { Store } from './store.js';
+import { HashTree } from './hash-tree.js';
+import { Store, inodeTreeDepth, stateDigest } from './store.js';
 import { timespecOf } from './inode.js';
 import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
 
@@ -206,6 +207,24 @@ export class FileTree {
     return [...out].sort((a, b) => a - b);
   }
 
+  // The state digest that a listing of partition digests implies. A replica
+  // catching up checks a listing it was sent against the certified checkpoint
+  // digest with this, then each fetched blob with partitionDigest().
+  static digestFromPartitions(parts: PartitionDigest[], options: FileTreeOptions): Uint8Array {
+    const limits = resolveLimits(options.limits);
+    const root = HashTree.rootFromLevel(options.hash, inodeTreeDepth(limits), PARTITION_LEVEL, parts);
+    return stateDigest(options.hash, root);
+  }
+
+  // The digest of an exported partition blob (what partitions() lists for it
+  // on the source), computed without touching this tree. Throws if malformed.
+  partitionDigest(index: number, bytes: Uint8Array): Uint8Array {
+    const scratch = new FileTree(this.options, true);
+    scratch.loadPartition(index, bytes);
+    scratch.digest();
+    return scratch.store.inodeTree.node(PARTITION_LEVEL, index) ?? new Uint8Array(32);
+  }
+
   exportPartition(index: number): Uint8Array {
     const w = new ByteWriter().raw(new TextEncoder().encode(PARTITION_MAGIC)).u32(FORMAT_VERSION).u32(this.limits.blockBytes).u53(index);
     const nodes = this.partitionInodes(index);
@@ -217,8 +236,17 @@ export class FileTree {
   // Replaces every inode of partition `index` with the exported content. After
   // importing all partitions that diffPartitions named, digest() equals the
   // source's; the caller compares it with the certified checkpoint digest.
-  importPartition(index: number, bytes: Uint8Array): void {
+  // With `expected` (the partition's digest from a listing checked by
+  // digestFromPartitions), a blob with other content is refused. Either way a
+  // malformed or refused blob throws and leaves the tree unchanged.
+  importPartition(index: number, bytes: Uint8Array, expected?: Uint8Array): void {
     if (this.store.tentative) throw new Error('fs: importPartition during tentative execution');
+    const digest = this.partitionDigest(index, bytes);
+    if (expected && !bytesEqual(digest, expected)) throw new Error(`fs partition ${index}: content does not match the expected digest`);
+    this.loadPartition(index, bytes);
+  }
+
+  private loadPartition(index: number, bytes: Uint8Array): void {
     const what = `fs partition ${index}`;
     const r = unseal(this.options.hash, bytes, PARTITION_MAGIC, what);
     readHeader(r.u32(), r.u32(), this.limits, what);

@@ -18,6 +18,25 @@ export function depthFor(capacity: number): number {
   return depth;
 }
 
+// A node hashes its child bitmap and its non-empty children; no children, no node.
+function nodeHash(hash: HashFn, childAt: (i: number) => Uint8Array | undefined): Uint8Array | undefined {
+  const children: Uint8Array[] = [];
+  let bitmap = 0;
+  for (let i = 0; i < FANOUT; i++) {
+    const child = childAt(i);
+    if (!child) continue;
+    bitmap |= 1 << i;
+    children.push(child);
+  }
+  if (children.length === 0) return undefined;
+  const buf = new Uint8Array(3 + 32 * children.length);
+  buf[0] = 0x4e; // 'N'
+  buf[1] = bitmap >>> 8;
+  buf[2] = bitmap & 0xff;
+  children.forEach((child, i) => buf.set(child, 3 + 32 * i));
+  return hash(buf);
+}
+
 export class HashTree {
   private readonly nodes = new Map<number, Uint8Array>();
   private dirty: Set<number> | undefined;
@@ -69,22 +88,26 @@ export class HashTree {
   }
 
   private rehash(hash: HashFn, level: number, index: number): void {
-    const children: Uint8Array[] = [];
-    let bitmap = 0;
-    for (let i = 0; i < FANOUT; i++) {
-      const child = this.node(level - 1, index * FANOUT + i);
-      if (!child) continue;
-      bitmap |= 1 << i;
-      children.push(child);
-    }
+    const digest = nodeHash(hash, (i) => this.node(level - 1, index * FANOUT + i));
     const id = level * LEVEL_SPAN + index;
-    if (children.length === 0) { this.nodes.delete(id); return; }
-    const buf = new Uint8Array(3 + 32 * children.length);
-    buf[0] = 0x4e; // 'N'
-    buf[1] = bitmap >>> 8;
-    buf[2] = bitmap & 0xff;
-    children.forEach((child, i) => buf.set(child, 3 + 32 * i));
-    this.nodes.set(id, hash(buf));
+    if (digest) this.nodes.set(id, digest); else this.nodes.delete(id);
+  }
+
+  // The root of a tree of `depth` whose nodes at `level` are `nodes` (the
+  // rest of that level empty): how a state-transfer client checks a listing of
+  // partition digests against a certified root without the partitions.
+  static rootFromLevel(hash: HashFn, depth: number, level: number, nodes: { index: number; digest: Uint8Array }[]): Uint8Array {
+    let current = new Map(nodes.map((n) => [n.index, n.digest]));
+    for (let l = level + 1; l <= depth; l++) {
+      const parents = new Set([...current.keys()].map((i) => Math.floor(i / FANOUT)));
+      const next = new Map<number, Uint8Array>();
+      for (const index of parents) {
+        const digest = nodeHash(hash, (i) => current.get(index * FANOUT + i));
+        if (digest) next.set(index, digest);
+      }
+      current = next;
+    }
+    return current.get(0) ?? EMPTY_ROOT;
   }
 
   // Non-empty nodes of one level, ascending by index (used for partitions).

@@ -28,6 +28,14 @@ export type NewInode =
   | { kind: 'dir'; meta: Omit<Meta, 'gen'>; parent: number }
   | { kind: 'lnk'; meta: Omit<Meta, 'gen'>; target: string };
 
+export function stateDigest(hash: HashFn, inodesRoot: Uint8Array): Uint8Array {
+  return hash(new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot).finish());
+}
+
+export function inodeTreeDepth(limits: FsLimits): number {
+  return depthFor(limits.inodesMax + 2);
+}
+
 export class Store {
   readonly table = new Map<number, Inode>();
   usedBytes = 0;
@@ -38,7 +46,7 @@ export class Store {
   private journal: Journal | undefined;
 
   constructor(readonly limits: FsLimits, readonly hash: HashFn) {
-    this.inodeTree = new HashTree(depthFor(limits.inodesMax + 2));
+    this.inodeTree = new HashTree(inodeTreeDepth(limits));
   }
 
   // ── lookups ──────────────────────────────────────────────────────────────
@@ -251,8 +259,7 @@ export class Store {
   // ── digest ───────────────────────────────────────────────────────────────
 
   digest(): Uint8Array {
-    const inodesRoot = this.inodeTree.root(this.hash, (ino) => this.inodeDigest(ino));
-    return this.hash(new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot).finish());
+    return stateDigest(this.hash, this.inodeTree.root(this.hash, (ino) => this.inodeDigest(ino)));
   }
 
   inodeDigest(ino: number): Uint8Array | undefined {

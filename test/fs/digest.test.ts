@@ -140,9 +140,18 @@ test('a lagging tree catches up by fetching only the partitions that differ', ()
   for (let i = 0; i < 200; i++) w.step();
   ok(source, req.write(ROOT, fhOf(ok(source, req.lookup(ROOT, top, 'f650'))), 0, enc('late change')));
   const theirs = source.partitions();
+  // The listing is checked against the (certified) state digest before use.
+  assert.equal(hex(FileTree.digestFromPartitions(theirs, { hash: sha256 })), hex(source.digest()));
+  const forged = theirs.map((p, i) => (i === 0 ? { index: p.index, digest: sha256(p.digest) } : p));
+  assert.notEqual(hex(FileTree.digestFromPartitions(forged, { hash: sha256 })), hex(source.digest()));
   const wanted = lagging.diffPartitions(theirs);
   assert.ok(wanted.length > 0 && wanted.length < theirs.length, `fetches ${wanted.length} of ${theirs.length} partitions`);
-  for (const index of wanted) lagging.importPartition(index, source.exportPartition(index));
+  const expected = new Map(theirs.map((p) => [p.index, p.digest]));
+  for (const index of wanted) {
+    const blob = source.exportPartition(index);
+    assert.equal(hex(lagging.partitionDigest(index, blob)), hex(expected.get(index) ?? new Uint8Array(32)));
+    lagging.importPartition(index, blob, expected.get(index) ?? new Uint8Array(32));
+  }
   assert.equal(hex(lagging.digest()), hex(source.digest()));
   assert.equal(hex(lagging.snapshot()), hex(source.snapshot()));
   assert.deepEqual(lagging.diffPartitions(source.partitions()), []);
@@ -152,11 +161,16 @@ test('a lagging tree catches up by fetching only the partitions that differ', ()
   assert.equal(hex(lagging.digest()), hex(source.digest()));
 });
 
-test('importPartition rejects a blob for another partition or a corrupt one', () => {
-  const { tree } = sampleTree();
+test('importPartition refuses a blob for another partition, a corrupt one, or unexpected content, and changes nothing', () => {
+  const { tree, file } = sampleTree();
   const blob = tree.exportPartition(0);
+  const other = sampleTree().tree;
+  ok(other, req.write(ROOT, file, 0, enc('other content')));
+  const before = hex(tree.snapshot());
   assert.throws(() => tree.importPartition(1, blob), /holds partition 0/);
   const bad = blob.slice();
   bad[bad.length - 40] ^= 0xff;
   assert.throws(() => tree.importPartition(0, bad), /checksum/);
+  assert.throws(() => tree.importPartition(0, other.exportPartition(0), tree.partitions()[0].digest), /does not match/);
+  assert.equal(hex(tree.snapshot()), before);
 });
