@@ -1,12 +1,11 @@
 // Parsing and validation of `npm run sim` arguments (node:util parseArgs).
 import { parseArgs } from 'node:util';
-import { isByzantineBehaviour, type ByzantineBehaviour } from '../pbft/byzantine.js';
-import { FAULT_KINDS, type FaultKind } from './scenario.js';
+import { FAULT_KINDS, isBehaviour, type Behaviour, type FaultKind } from './scenario.js';
 
 export interface SimCliArgs {
   seedFirst: number;
   seedLast: number;
-  byzantine: 'all' | 'none' | ByzantineBehaviour;
+  byzantine: 'all' | 'none' | Behaviour;
   faults: FaultKind[];
   f: number;
   traceLength: number;
@@ -41,7 +40,7 @@ function parseFaults(text: string): FaultKind[] {
 }
 
 function parseByzantine(text: string): SimCliArgs['byzantine'] {
-  if (text === 'all' || text === 'none' || isByzantineBehaviour(text)) return text;
+  if (text === 'all' || text === 'none' || isBehaviour(text)) return text;
   throw new UsageError(`--byzantine: unknown behaviour "${text}"`);
 }
 

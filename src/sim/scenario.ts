@@ -5,6 +5,25 @@ import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, type Mutations } from '.
 import type { ReplicaId } from '../pbft/types.js';
 import type { Prng } from './prng.js';
 
+/**
+ * Behaviours the simulator plays itself by rewriting a replica's outputs (the
+ * replica's core runs honestly): 'forget-prepared' sends VIEW-CHANGEs without
+ * its prepared certificates, the amnesia that a Byzantine replica may fake and
+ * that 2f+1 commit quorums exist to survive.
+ */
+export const SIM_BEHAVIOURS = ['forget-prepared'] as const;
+export type SimBehaviour = (typeof SIM_BEHAVIOURS)[number];
+export type Behaviour = ByzantineBehaviour | SimBehaviour;
+export const ALL_BEHAVIOURS: readonly Behaviour[] = [...BYZANTINE_BEHAVIOURS, ...SIM_BEHAVIOURS];
+
+export function isBehaviour(s: string): s is Behaviour {
+  return (ALL_BEHAVIOURS as readonly string[]).includes(s);
+}
+
+export function isSimBehaviour(b: Behaviour): b is SimBehaviour {
+  return (SIM_BEHAVIOURS as readonly string[]).includes(b);
+}
+
 export const FAULT_KINDS = ['drop', 'delay', 'dup', 'reorder', 'partition', 'crash'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -13,13 +32,15 @@ export interface SimOptions {
   /** Faults tolerated; n = 3f+1. */
   f: number;
   /** 'all': a behaviour (or none) drawn per seed; 'none': every replica correct. */
-  byzantine: 'all' | 'none' | ByzantineBehaviour;
+  byzantine: 'all' | 'none' | Behaviour;
   /** Fault kinds the seed may draw from. */
   faults: readonly FaultKind[];
   /** TEST-ONLY: applied to every correct replica. */
   mutations?: Mutations;
   /** TEST-ONLY: clients accept f matching replies instead of f+1. */
   weakClients?: boolean;
+  /** Virtual time after the heal by which every op must be done (default LIVENESS_BOUND_MS). */
+  livenessBoundMs?: number;
   /** Events kept for the trace of a failing run. */
   traceLength?: number;
 }
@@ -40,7 +61,7 @@ export interface CrashPlan { atMs: number; durationMs: number; replica: ReplicaI
 export interface Scenario {
   n: number;
   f: number;
-  byzantine: Map<ReplicaId, ByzantineBehaviour>;
+  byzantine: Map<ReplicaId, Behaviour>;
   faults: Set<FaultKind>;
   network: NetworkParams;
   partitions: PartitionPlan[];
@@ -58,8 +79,8 @@ export interface Scenario {
 export const TICK_MS = 10;
 export const CLIENT_ID_BASE = 1000;
 
-function drawByzantine(prng: Prng, opts: SimOptions, n: number): Map<ReplicaId, ByzantineBehaviour> {
-  const out = new Map<ReplicaId, ByzantineBehaviour>();
+function drawByzantine(prng: Prng, opts: SimOptions, n: number): Map<ReplicaId, Behaviour> {
+  const out = new Map<ReplicaId, Behaviour>();
   if (opts.byzantine === 'none' || opts.f === 0) return out;
   if (opts.byzantine === 'all' && prng.chance(0.15)) return out;
   const count = prng.int(1, opts.f);
@@ -73,8 +94,8 @@ function drawByzantine(prng: Prng, opts: SimOptions, n: number): Map<ReplicaId, 
   return out;
 }
 
-function drawBehaviour(prng: Prng, opts: SimOptions): ByzantineBehaviour {
-  return opts.byzantine === 'all' || opts.byzantine === 'none' ? prng.pick(BYZANTINE_BEHAVIOURS) : opts.byzantine;
+function drawBehaviour(prng: Prng, opts: SimOptions): Behaviour {
+  return opts.byzantine === 'all' || opts.byzantine === 'none' ? prng.pick(ALL_BEHAVIOURS) : opts.byzantine;
 }
 
 function drawNetwork(prng: Prng, faults: Set<FaultKind>): NetworkParams {

@@ -2,7 +2,7 @@
 // the real ClientCore, a faulty network, all driven by virtual time and one
 // seeded PRNG. Safety checkers watch every execution and checkpoint; at the
 // end the clients' results are checked for linearizability and liveness.
-import { defaultReplicaConfig, Replica, type ByzantineBehaviour } from '../pbft/replica.js';
+import { defaultReplicaConfig, Replica } from '../pbft/replica.js';
 import type { AuthRequest, Output, ProtocolMessage, ReplicaId, Signed } from '../pbft/types.js';
 import type { Envelope } from '../transport/transport.js';
 import { AgreementChecker, CheckpointChecker, checkLinearizable, checkLiveness, type OpRecord, type Violation } from './checkers.js';
@@ -13,7 +13,7 @@ import { EventQueue } from './event-queue.js';
 import { KvMachine } from './kv-machine.js';
 import { Network } from './network.js';
 import { Prng } from './prng.js';
-import { describeScenario, drawScenario, TICK_MS, type Scenario, type SimOptions } from './scenario.js';
+import { describeScenario, drawScenario, isSimBehaviour, TICK_MS, type Behaviour, type Scenario, type SimOptions } from './scenario.js';
 import { Trace } from './trace.js';
 
 /** After faults heal, every pending op must complete within this much virtual time. */
@@ -30,7 +30,7 @@ type SimEvent =
   | { type: 'restart'; replica: ReplicaId }
   | { type: 'heal' };
 
-interface SimReplica { id: ReplicaId; core: Replica; auth: SimReplicaAuth; byzantine?: ByzantineBehaviour }
+interface SimReplica { id: ReplicaId; core: Replica; auth: SimReplicaAuth; byzantine?: Behaviour }
 
 export interface RunStats {
   endMs: number;
@@ -48,6 +48,8 @@ export interface SeedResult {
   violations: Violation[];
   /** The last events before the run stopped (only when there are violations). */
   trace: string[];
+  /** Each replica's status() at the end (only when there are violations). */
+  replicas: string[];
   stats: RunStats;
 }
 
@@ -80,7 +82,11 @@ export class Simulation {
     this.buildReplicas(keys);
     this.buildClients(keys, prng.fork());
     this.schedule();
-    this.endMs = this.scenario.healMs + LIVENESS_BOUND_MS;
+    this.endMs = this.scenario.healMs + this.livenessBoundMs;
+  }
+
+  private get livenessBoundMs(): number {
+    return this.opts.livenessBoundMs ?? LIVENESS_BOUND_MS;
   }
 
   private buildReplicas(keys: SimKeys): void {
@@ -102,7 +108,7 @@ export class Simulation {
         tentativeExecution: s.tentativeExecution,
       };
       const auth = new SimReplicaAuth(keys, id);
-      const options = correct ? { mutations: this.opts.mutations } : { byzantine };
+      const options = correct ? { mutations: this.opts.mutations } : isSimBehaviour(byzantine) ? {} : { byzantine };
       this.replicas.push({ id, core: new Replica(config, auth, machine, options), auth, byzantine });
     }
   }
@@ -166,7 +172,7 @@ export class Simulation {
 
   private finalChecks(): void {
     this.violations.push(...checkLinearizable(this.agreement.order, this.ops));
-    if (!this.allClientsDone()) this.violations.push(...checkLiveness(this.ops, LIVENESS_BOUND_MS, this.nowMs));
+    if (!this.allClientsDone()) this.violations.push(...checkLiveness(this.ops, this.livenessBoundMs, this.nowMs));
   }
 
   private result(): SeedResult {
@@ -176,6 +182,7 @@ export class Simulation {
       scenario: describeScenario(this.scenario),
       violations: this.violations,
       trace: this.violations.length > 0 ? this.trace.format() : [],
+      replicas: this.violations.length > 0 ? this.replicaLines() : [],
       stats: {
         endMs: this.nowMs,
         events: this.events,
@@ -186,6 +193,16 @@ export class Simulation {
         checkpoints: this.checkpoints.count,
       },
     };
+  }
+
+  private replicaLines(): string[] {
+    return this.replicas.map((r) => {
+      const st = r.core.status();
+      const role = r.byzantine ?? 'correct';
+      const crashed = this.network.isCrashed(r.id) ? ' crashed' : '';
+      return `replica ${r.id} (${role}${crashed}): view ${st.view}${st.viewChanging ? ' (changing)' : ''} `
+        + `executed ${st.lastExecuted} committed ${st.lastCommitted ?? '?'} stable ${st.stableSeq}`;
+    });
   }
 
   private dispatch(e: SimEvent): void {
@@ -249,7 +266,7 @@ export class Simulation {
   }
 
   private apply(r: SimReplica, outputs: Output[]): void {
-    for (const out of outputs) {
+    for (const out of r.byzantine === 'forget-prepared' ? outputs.map((o) => this.forgetPrepared(r, o)) : outputs) {
       switch (out.type) {
         case 'broadcast':
           this.observe(r, out.signed);
@@ -270,6 +287,15 @@ export class Simulation {
     this.observeBatch(r, out.event, out.fields);
     if (out.level === 'debug') return;
     this.note(r.id, `event ${out.event}`, () => JSON.stringify(out.fields));
+  }
+
+  /** 'forget-prepared': re-seal our VIEW-CHANGEs without prepared certificates. */
+  private forgetPrepared(r: SimReplica, out: Output): Output {
+    if (out.type !== 'broadcast' && out.type !== 'send') return out;
+    const msg = decodeProtocol(out.signed.body);
+    if (msg?.type !== 'viewChange' || msg.viewChange.prepared.length === 0) return out;
+    const signed = r.auth.seal({ type: 'viewChange', viewChange: { ...msg.viewChange, prepared: [] } });
+    return { ...out, signed };
   }
 
   /** The core reports each batch it executes ('executed') and each tentative one that commits ('committed'). */
@@ -305,6 +331,7 @@ export function runSeed(opts: SimOptions): SeedResult {
 export function formatFailure(r: SeedResult): string {
   const lines = [`seed ${r.seed} FAILED (${r.scenario})`];
   for (const v of r.violations) lines.push(`  [${v.checker}] ${v.message}`);
+  for (const line of r.replicas) lines.push(`  ${line}`);
   lines.push(`  last ${r.trace.length} events:`);
   for (const t of r.trace) lines.push(`    ${t}`);
   return lines.join('\n');
