@@ -18,8 +18,8 @@ import { Trace } from './trace.js';
 
 /** After faults heal, every pending op must complete within this much virtual time. */
 export const LIVENESS_BOUND_MS = 60_000;
-/** Once every client is done, run this much longer so commits and checkpoints settle. */
-const SETTLE_MS = 1_000;
+/** Once every client is done and every completed update committed, run this much longer (checkpoints). */
+const SETTLE_MS = 500;
 
 type SimEvent =
   | { type: 'deliver'; from: number; to: number; envelope: Envelope }
@@ -67,6 +67,7 @@ export class Simulation {
   private nowMs = 0;
   private endMs: number;
   private settling = false;
+  private settled = false;
   private events = 0;
   private messages = 0;
 
@@ -159,10 +160,17 @@ export class Simulation {
     return this.result();
   }
 
+  /** Every client is done: stop the faults and wait (up to the deadline) for what they saw to commit. */
   private settle(): void {
     this.settling = true;
     if (!this.network.healed) this.heal();
-    this.endMs = Math.min(this.endMs, this.nowMs + SETTLE_MS);
+  }
+
+  private completedUpdatesCommitted(): boolean {
+    for (const [id, rec] of this.ops) {
+      if (rec.responseMs !== undefined && rec.op.kind !== 'get' && this.agreement.positionOf(id) === undefined) return false;
+    }
+    return true;
   }
 
   private allClientsDone(): boolean {
@@ -240,6 +248,10 @@ export class Simulation {
     }
     for (const c of this.clients.values()) c.tick(this.nowMs);
     this.queue.push(this.nowMs + TICK_MS, { type: 'tick' });
+    if (this.settling && !this.settled && this.completedUpdatesCommitted()) {
+      this.settled = true;
+      this.endMs = Math.min(this.endMs, this.nowMs + SETTLE_MS);
+    }
   }
 
   private deliver(from: number, to: number, envelope: Envelope): void {
