@@ -174,3 +174,22 @@ test('importPartition refuses a blob for another partition, a corrupt one, or un
   assert.throws(() => tree.importPartition(0, other.exportPartition(0), tree.partitions()[0].digest), /does not match/);
   assert.equal(hex(tree.snapshot()), before);
 });
+
+test('state transfer also repairs a diverged tree: extra inodes vanish, changed ones are replaced', () => {
+  const source = newTree();
+  const d = fhOf(ok(source, req.mkdir(ROOT, ROOT_HANDLE, 'd')));
+  for (let i = 0; i < 300; i++) ok(source, req.create(ROOT, d, `f${i}`));
+  const diverged = FileTree.restore(source.snapshot(), { hash: sha256 });
+  // The diverged copy grows into a partition the source never had, and edits one file.
+  const extra = fhOf(ok(diverged, req.mkdir(ROOT, ROOT_HANDLE, 'extra')));
+  for (let i = 0; i < 300; i++) ok(diverged, req.create(ROOT, extra, `x${i}`));
+  ok(diverged, req.write(ROOT, fhOf(ok(diverged, req.lookup(ROOT, d, 'f3'))), 0, enc('tampered')));
+  const listing = source.partitions();
+  const expected = new Map(listing.map((p) => [p.index, p.digest]));
+  const wanted = diverged.diffPartitions(listing);
+  assert.ok(wanted.some((i) => !expected.has(i)), 'a partition only the diverged tree has is fetched (as empty)');
+  for (const index of wanted) diverged.importPartition(index, source.exportPartition(index), expected.get(index) ?? new Uint8Array(32));
+  assert.equal(hex(diverged.digest()), hex(source.digest()));
+  assert.equal(hex(diverged.snapshot()), hex(source.snapshot()));
+  assert.equal(diverged.stats().inodes, source.stats().inodes);
+});

@@ -391,3 +391,25 @@ test('query runs read-only ops without changing anything and refuses mutations w
   assert.deepEqual(tree.query(w), { errno: EROFS });
   assert.equal(hex(tree.snapshot()), before);
 });
+
+test('fuzz: forged requests with wrong field types never throw and never corrupt the tree', () => {
+  const tree = newTree();
+  const f = fhOf(ok(tree, req.create(ROOT, ROOT_HANDLE, 'f')));
+  let seed = 12345;
+  const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  const junk = (): unknown => [
+    undefined, null, -1, 1.5, 2 ** 60, NaN, 'x', '', '..', 'a/b', {}, [], true, new Uint8Array(3), f, ROOT_HANDLE,
+    { ino: 'x', gen: 1 }, { sec: 1, nsec: 2e9 }, { ino: 1 },
+  ][Math.floor(rand() * 19)];
+  const ops = ['getattr', 'setattr', 'lookup', 'access', 'readdir', 'read', 'write', 'create', 'mkdir', 'symlink', 'readlink', 'link', 'remove', 'rmdir', 'rename', 'statfs'];
+  const fields = ['fh', 'dir', 'name', 'mode', 'uid', 'gid', 'size', 'atime', 'mtime', 'offset', 'count', 'cookie', 'data', 'append', 'mask', 'target', 'fromDir', 'fromName', 'toDir', 'toName', 'exclusive', 'truncate', 'atimeNow'];
+  for (let i = 0; i < 5000; i++) {
+    const op = ops[Math.floor(rand() * ops.length)];
+    const args: Record<string, unknown> = {};
+    for (const field of fields) if (rand() < 0.5) args[field] = junk();
+    const r = { cred: rand() < 0.9 ? ROOT : junk(), op, [op]: args } as unknown as FsRequest;
+    const res = tree.apply(r, 1_000 + i);
+    assert.ok(Number.isInteger(res.errno) && res.errno >= 0);
+  }
+  assert.equal(hex(tree.digest()), hex(tree.recomputeDigest()));
+});
