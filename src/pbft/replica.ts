@@ -160,6 +160,20 @@ export class Replica implements GuardState {
   private drop(reason: string, from: number, msg: string, fields: Record<string, string | number | boolean> = {}): void {
     const level = BENIGN_REASONS.has(reason) ? 'debug' : 'warn';
     this.event(level, 'dropped', { reason, from, msg, ...fields });
+    if (reason === 'stale-view' || reason === 'already-in-view') this.helpStale(from);
+  }
+
+  /**
+   * A replica still talks in an older view (it missed the NEW-VIEW, or a view
+   * change it started alone): hand it the NEW-VIEW we installed. It is signed by
+   * the new primary and self-verifying, so any replica can relay it.
+   */
+  private helpStale(to: number): void {
+    if (!this.active || !this.newViewSigned || to < 0 || to >= this.config.n) return;
+    const key = `nv:${to}`;
+    if (this.helped.has(key)) return;
+    this.helped.add(key);
+    this.out.push({ type: 'send', to, signed: this.newViewSigned });
   }
 
   private currentTimeoutTicks(): number {
@@ -666,8 +680,9 @@ export class Replica implements GuardState {
 
   /** During a view change: once 2f+1 agree on the view, the new primary has a bounded time. */
   private tickNewViewTimer(): void {
+    // Replicas that already moved past this view supported it too.
     let count = 0;
-    for (const h of this.latestVc.values()) if (h.view === this.view) count++;
+    for (const h of this.latestVc.values()) if (h.view >= this.view) count++;
     if (count < this.q.quorum) return;
     if (++this.timerTicks >= this.currentTimeoutTicks()) this.startViewChange(this.view + 1);
   }
@@ -717,9 +732,6 @@ export class Replica implements GuardState {
   private onViewChange(signed: Signed, vc: ViewChange): void {
     const reason = ignoreViewChange(this, signed, vc);
     if (reason) {
-      if (reason === 'already-in-view' && this.isPrimary() && this.newViewSigned) {
-        this.out.push({ type: 'send', to: signed.signer, signed: this.newViewSigned });
-      }
       this.drop(reason, signed.signer, 'viewChange', { view: vc.view });
       return;
     }
