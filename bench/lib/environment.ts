@@ -1,7 +1,7 @@
 // What a result was measured on: printed beside every table so numbers can be
 // compared (or not) across machines and commits.
 import { execFile } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -15,6 +15,8 @@ export interface Environment {
   memoryGiB: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the run ended: other work on the machine skews numbers. */
+  loadAverage1m: number;
 }
 
 export async function describeEnvironment(cwd: string): Promise<Environment> {
@@ -28,12 +30,13 @@ export async function describeEnvironment(cwd: string): Promise<Environment> {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
   };
 }
 
 export function environmentLine(env: Environment): string {
   return `${env.date} · commit ${env.commit}${env.dirty ? ' (dirty tree)' : ''} · ${env.cores} cores (${env.cpuModel}) · ` +
-    `${env.memoryGiB} GiB · Node ${env.node} · ${env.platform}`;
+    `${env.memoryGiB} GiB · Node ${env.node} · ${env.platform} · load average ${env.loadAverage1m} at the end`;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
