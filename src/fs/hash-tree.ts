@@ -38,7 +38,9 @@ function nodeHash(hash: HashFn, childAt: (i: number) => Uint8Array | undefined):
 }
 
 export class HashTree {
-  private readonly nodes = new Map<number, Uint8Array>();
+  // Lazily created: most files are small or empty and need no stored nodes.
+  private store: Map<number, Uint8Array> | undefined;
+  private get nodes(): Map<number, Uint8Array> { return (this.store ??= new Map()); }
   private dirty: Set<number> | undefined;
   private rebuild = false;
 
@@ -48,7 +50,7 @@ export class HashTree {
   // the leaves, drops every inner node and rebuilds them on the next root().
   resize(depth: number): void {
     if (depth === this.depth) return;
-    for (const id of [...this.nodes.keys()]) if (id >= LEVEL_SPAN) this.nodes.delete(id);
+    for (const id of [...(this.store?.keys() ?? [])]) if (id >= LEVEL_SPAN) this.nodes.delete(id);
     this.depth = depth;
     this.rebuild = true;
   }
@@ -59,7 +61,7 @@ export class HashTree {
 
 
   node(level: number, index: number): Uint8Array | undefined {
-    return this.nodes.get(level * LEVEL_SPAN + index);
+    return this.store?.get(level * LEVEL_SPAN + index);
   }
 
   root(hash: HashFn, leafOf: LeafFn): Uint8Array {
