@@ -28,6 +28,8 @@ export interface ReplicaProcessOptions {
   /** Default: the cluster file's metricsPort for this replica; 0 picks a free port; -1 disables. */
   metricsPort?: number;
   tickMs?: number;
+  /** Largest message accepted or sent (transport default: 64 MiB). */
+  maxMessageBytes?: number;
 }
 
 export interface RunningReplica {
@@ -70,7 +72,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const metrics = new ReplicaMetrics({ replica: String(opts.id) });
   const me = config.replicas[opts.id];
   const transport = await createGrpcTransport({
-    config, auth, self: opts.id, logger,
+    config, auth, self: opts.id, logger, maxMessageBytes: opts.maxMessageBytes,
     onDrop: (reason: string) => metrics.dropped.inc({ reason }),
     status: () => core.status(),
   });
