@@ -3,9 +3,9 @@
 // digests on every replica.
 import { ByteWriter, bytesEqual } from './bytes.js';
 import type { HashFn } from './hash-tree.js';
-import { ROOT_INO, type DirInode, type Inode, type LiveInode } from './inode.js';
+import { ROOT_INO, type DirInode, type Inode } from './inode.js';
 import { resolveLimits, type FsLimits } from './limits.js';
-import { FsFail, isHandle, type Ctx } from './op-ctx.js';
+import { FsFail, type Ctx } from './op-ctx.js';
 import { onSetAttr, onWrite } from './ops-data.js';
 import { onCreate, onLink, onMkdir, onRemove, onRename, onRmdir, onSymlink } from './ops-names.js';
 import { onAccess, onGetAttr, onLookup, onRead, onReadDir, onReadLink, onStatFs } from './ops-read.js';
@@ -73,6 +73,7 @@ export class FileTree {
   private readonly store: Store;
   readonly limits: FsLimits;
 
+  // `empty` (internal: restore and partition checks) leaves out the root.
   constructor(private readonly options: FileTreeOptions, empty = false) {
     this.limits = resolveLimits(options.limits);
     if (options.hash(new Uint8Array(0)).length !== 32) throw new Error('FileTree: hash must return 32 bytes');
@@ -266,13 +267,6 @@ export class FileTree {
       if (node) out.push(node);
     }
     return out;
-  }
-
-  // For tests and tools: the live inode behind a handle, if any.
-  inspect(fh: Handle): LiveInode | undefined {
-    if (!isHandle(fh)) return undefined;
-    const node = this.store.live(fh.ino);
-    return node && node.gen === fh.gen ? node : undefined;
   }
 }
 
