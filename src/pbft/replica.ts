@@ -13,6 +13,7 @@ import type { NewViewPlan, VcContext } from './view-change.js';
 import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreNewView, ignorePrePrepare, ignorePrepare, ignoreViewChange } from './guards.js';
 import { MessageLog, countMatching, resetForView } from './log.js';
 import { CheckpointTracker } from './checkpoints.js';
+import { StateTransferTracker, type CertifiedCheckpoint } from './state-transfer.js';
 import { RequestStore } from './requests.js';
 import { ReplyCache } from './reply-cache.js';
 import { ByzantineOutputs } from './byzantine-outputs.js';
@@ -43,6 +44,7 @@ export class Replica implements GuardState {
   readonly log = new MessageLog();
   readonly checkpoints: CheckpointTracker;
   readonly vcCtx: VcContext;
+  readonly transfer: StateTransferTracker;
   view = 0;
   /** False while a view change is in progress (`view` is then the view we move to). */
   active = true;
@@ -91,6 +93,7 @@ export class Replica implements GuardState {
     this.byzOut = new ByzantineOutputs(this.byz);
     this.nullDigest = batchDigest(auth, 0, []);
     this.checkpoints = new CheckpointTracker({ seq: 0, digest: sm.digest(), proof: [] });
+    this.transfer = new StateTransferTracker(this.q.quorum);
     this.vcCtx = { auth, q: this.q, checkpointInterval: config.checkpointInterval, ignorePrepared: this.mut.ignorePreparedInViewChange };
   }
 
@@ -105,6 +108,7 @@ export class Replica implements GuardState {
         case 'tick': this.onTick(input.nowMs); break;
         case 'request': this.onRequest(input.auth, input.request); break;
         case 'protocol': this.onProtocol(input.signed, input.msg); break;
+        case 'stateTransferred': this.onStateTransferred(input.seq, input.digest); break;
       }
     } catch (err) {
       // Our own broken invariant: let it surface. Anything else came from a
@@ -285,7 +289,8 @@ export class Replica implements GuardState {
   // ── primary: batching ──
 
   private cutBatches(): void {
-    if (!this.active || !this.isPrimary()) return;
+    // Before the first tick we do not know the time to propose.
+    if (!this.active || !this.isPrimary() || this.ticks === 0) return;
     while (
       this.requests.unassigned.size > 0
       && this.nextSeq - 1 - this.lastCommitted < this.config.inFlightBatchesMax
@@ -469,6 +474,8 @@ export class Replica implements GuardState {
   // ── execution ──
 
   private tryExecute(): void {
+    // While a state transfer runs, the state machine belongs to the runtime.
+    if (this.transfer.fetching) return;
     for (;;) {
       if (this.tentative) {
         if (!this.commitTentative()) break;
@@ -556,6 +563,7 @@ export class Replica implements GuardState {
 
   private takeCheckpoint(seq: number): void {
     const stateDigest = this.sm.digest();
+    this.sm.checkpointTaken?.(seq);
     this.checkpoints.recordOwn(seq, stateDigest);
     const cp: Checkpoint = { seq, stateDigest, replica: this.config.id };
     const signed = this.seal({ type: 'checkpoint', checkpoint: cp });
@@ -569,6 +577,7 @@ export class Replica implements GuardState {
 
   private onCheckpoint(signed: Signed, c: Checkpoint): void {
     const reason = ignoreCheckpoint(this, signed, c);
+    if (!reason || reason === 'checkpoint-too-far-ahead') this.noteCheckpointVote(signed, c);
     if (reason) {
       this.drop(reason, signed.signer, 'checkpoint', { seq: c.seq });
       return;
@@ -602,6 +611,8 @@ export class Replica implements GuardState {
 
   private makeStable(seq: number, digest: Uint8Array, proof: Signed[]): void {
     this.checkpoints.makeStable({ seq, digest, proof });
+    this.sm.checkpointStable?.(seq);
+    this.transfer.forgetUpTo(seq);
     this.log.discardUpTo(seq);
     for (const [hex, seqs] of this.waiting) {
       const live = seqs.filter((s) => s > seq);
@@ -639,6 +650,66 @@ export class Replica implements GuardState {
     return m && m.type === 'prePrepare' ? toHex(m.prePrepare.digest) : undefined;
   }
 
+  // ── state transfer (issue #6; the tracker is in state-transfer.ts) ──
+
+  /** Every checkpoint vote, also beyond our window: 2f+1 of them above us say we are behind. */
+  private noteCheckpointVote(signed: Signed, c: Checkpoint): void {
+    if (c.seq <= this.lastExecuted) return;
+    this.transfer.addVote(c.replica, c.seq, c.stateDigest, toHex(c.stateDigest), signed);
+    this.maybeFetchState(false);
+  }
+
+  /** Ticks without progress while a certified checkpoint above us is known: our log cannot bridge the gap. */
+  private tickStateTransfer(): void {
+    if (this.transfer.fetching) return;
+    const candidate = this.transfer.bestCertified(this.lastExecuted) !== null;
+    const stalled = this.transfer.tick(this.lastExecuted, candidate) >= this.stateTransferStallTicks();
+    if (candidate) this.maybeFetchState(stalled);
+  }
+
+  private stateTransferStallTicks(): number {
+    return 2 * this.retransmitTicks();
+  }
+
+  private maybeFetchState(stalled: boolean): void {
+    const best = this.transfer.bestCertified(this.lastExecuted);
+    if (!best) return;
+    const target = this.transfer.target;
+    if (target && best.seq <= target.seq) return;
+    // Beyond our window the others have discarded the batches we miss; inside
+    // it, give normal retransmission a chance first.
+    if (!target && !stalled && best.seq <= this.stableSeq + this.window) return;
+    this.startStateTransfer(best);
+  }
+
+  private startStateTransfer(best: CertifiedCheckpoint): void {
+    if (this.tentative) this.rollbackTentative();
+    this.transfer.target = best;
+    this.out.push({ type: 'fetchState', seq: best.seq, digest: best.digest });
+    this.event('info', 'state-transfer-started', { seq: best.seq, digest: best.digestHex, lastExecuted: this.lastExecuted });
+  }
+
+  private onStateTransferred(seq: number, digest: Uint8Array): void {
+    const t = this.transfer.target;
+    if (!t || t.seq !== seq || !bytesEqual(t.digest, digest)) {
+      this.event('warn', 'dropped', { reason: 'unexpected-state-transferred', from: this.config.id, msg: 'stateTransferred', seq });
+      return;
+    }
+    this.transfer.target = null;
+    this.lastExecuted = seq;
+    this.lastCommitted = Math.max(this.lastCommitted, seq);
+    this.nextSeq = Math.max(this.nextSeq, seq + 1);
+    // We hold this state now: vote for it like any replica that executed up to it.
+    this.checkpoints.recordOwn(seq, digest);
+    this.ownCheckpoint = this.seal({ type: 'checkpoint', checkpoint: { seq, stateDigest: digest, replica: this.config.id } });
+    if (seq > this.stableSeq) this.makeStable(seq, digest, t.proof);
+    this.transfer.forgetUpTo(seq);
+    // Requests executed while we were away would keep our view-change timer running.
+    this.requests.clear();
+    this.event('info', 'state-transferred', { seq, digest: t.digestHex });
+    this.tryExecute();
+  }
+
   // ── ticks, timers, retransmission ──
 
   private onTick(nowMs: number): void {
@@ -651,6 +722,7 @@ export class Replica implements GuardState {
       this.tickNewViewTimer();
     }
     if (this.ticks % this.retransmitTicks() === 0) this.retransmit();
+    this.tickStateTransfer();
     if (this.byz === 'spurious-view-change' && this.active && this.ticks % this.config.viewChangeTimeoutTicks === 0) {
       this.startViewChange(this.view + 1);
     }
@@ -807,6 +879,10 @@ export class Replica implements GuardState {
     this.timerTicks = 0;
     this.timerRequest = undefined;
     this.commitCertifiedUpTo(plan.minS);
+    if (plan.minS > this.lastExecuted) {
+      const d = plan.stableFrom.stableDigest;
+      this.transfer.addCertificate(plan.minS, d, toHex(d), plan.stableFrom.checkpointProof);
+    }
     if (this.tentative && this.tentative.seq > plan.minS) {
       const carried = pps[this.tentative.seq - plan.minS - 1];
       if (!carried || toHex(carried.digest) !== this.tentative.digestHex) this.rollbackTentative();

@@ -57,6 +57,13 @@ export class RequestStore {
     return this.byClient.size;
   }
 
+  /** Forget everything (after a state transfer; clients still waiting retransmit). */
+  clear(): void {
+    this.byClient.clear();
+    this.byDigest.clear();
+    this.unassigned.clear();
+  }
+
   /** Every pending request becomes unassigned again except those in `assigned` (a new view). */
   resetAssigned(assigned: Set<string>): void {
     this.unassigned.clear();

@@ -93,6 +93,13 @@ export interface StateMachine {
   commitTentative(): void;
   /** Undo every change since beginTentative (a view change dropped the batch). */
   rollbackTentative(): void;
+  /**
+   * Optional (state transfer, issue #6): the core took its checkpoint at `seq`;
+   * the current state is exactly the state after executing `seq`.
+   */
+  checkpointTaken?(seq: number): void;
+  /** Optional: the checkpoint at `seq` became stable; serve this state to lagging replicas. */
+  checkpointStable?(seq: number): void;
 }
 
 // ── Replica.step(input) -> Output[] ──
@@ -103,7 +110,13 @@ export type Input =
   /** A client request (from the client or forwarded) whose MAC for us verified. */
   | { type: 'request'; auth: AuthRequest; request: Request }
   /** One tick of the runtime's (or simulator's) clock; `nowMs` is the local clock reading. */
-  | { type: 'tick'; nowMs: number };
+  | { type: 'tick'; nowMs: number }
+  /**
+   * The runtime installed the state of the certified checkpoint the core asked
+   * for with 'fetchState' and checked that the state machine's digest equals
+   * `digest` (issue #6).
+   */
+  | { type: 'stateTransferred'; seq: number; digest: Uint8Array };
 
 export type DropReason = string;
 
@@ -113,7 +126,13 @@ export type Output =
   | { type: 'forward'; to: ReplicaId; auth: AuthRequest }     // a request to the primary
   | { type: 'reply'; client: ClientId; reply: AuthReply }
   /** Something the runtime should log and count (metrics `dropped{reason}` etc.). */
-  | { type: 'event'; level: 'debug' | 'info' | 'warn'; event: string; fields: Record<string, string | number | boolean> };
+  | { type: 'event'; level: 'debug' | 'info' | 'warn'; event: string; fields: Record<string, string | number | boolean> }
+  /**
+   * We are behind: fetch the state of the checkpoint at `seq` whose digest 2f+1
+   * replicas certified (`digest`), install it, then feed 'stateTransferred'.
+   * A later fetchState replaces an earlier one. The core executes nothing meanwhile.
+   */
+  | { type: 'fetchState'; seq: number; digest: Uint8Array };
 
 export interface ReplicaConfig {
   id: ReplicaId;

@@ -43,6 +43,8 @@ export class Cluster {
       this.sms.push(sm);
       this.replicas.push(new Replica(config, auth, sm, opts.options?.[i] ?? {}));
     }
+    // Every replica learns the time before any request arrives (the primary needs it to propose).
+    for (let i = 0; i < this.n; i++) this.input(i, { type: 'tick', nowMs: this.nowMs });
   }
 
   client(id: number, opts: { badMacFor?: Set<number>; weak?: boolean } = {}): TestClient {
