@@ -105,6 +105,9 @@ export class ClientCore {
   private retryReadWrite(): ClientOutput[] {
     const c = this.cur;
     assert(c !== null, 'retry without an outstanding request');
+    // A fresh timestamp: late read-only replies (same result shape, not ordered)
+    // must never count as replies to the ordered request.
+    c.timestamp = this.nextTimestamp++;
     c.readOnly = false;
     c.replies.clear();
     c.results.clear();

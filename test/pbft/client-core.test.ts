@@ -57,7 +57,12 @@ test('client: read-only needs 2f+1 matching and goes to all; a timeout retries i
   assert.equal(retry.length, 1);
   const req = sentRequest(retry[0]);
   assert.equal(req.readOnly, false);
-  assert.equal(req.timestamp, 100, 'same timestamp: executed at most once');
+  assert.equal(req.timestamp, 101, 'a fresh timestamp');
+  // Late read-only replies for the old timestamp do not count for the ordered request.
+  assert.deepEqual(c.onReply(reply(2, 'stale')), []);
+  assert.deepEqual(c.onReply(reply(3, 'stale')), []);
+  assert.deepEqual(c.onReply(reply(2, 'v', { timestamp: 101 })), []);
+  assert.equal(c.onReply(reply(3, 'v', { timestamp: 101 }))[0].type, 'done');
 });
 
 test('client: read-only with replies that can no longer reach 2f+1 retries as read-write at once', () => {

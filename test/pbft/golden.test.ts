@@ -41,6 +41,7 @@ function renderInput(input: Input): string {
     case 'tick': return `tick ${input.nowMs}`;
     case 'request': return `request ${render(input.auth)}`;
     case 'protocol': return `from r${input.signed.signer} ${JSON.stringify(render(input.msg))}`;
+    case 'stateTransferred': return `state-transferred ${input.seq}`;
   }
 }
 
@@ -51,6 +52,7 @@ function renderOutput(o: Output): string {
     case 'forward': return `forward r${o.to} ${render(o.auth)}`;
     case 'reply': return `reply c${o.client} ${JSON.stringify(render(decodeJson(o.reply.reply)))}`;
     case 'event': return `event ${o.level} ${o.event} ${JSON.stringify(o.fields)}`;
+    case 'fetchState': return `fetch-state ${o.seq}`;
   }
 }
 
