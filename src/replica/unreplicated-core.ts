@@ -18,6 +18,7 @@ export class UnreplicatedCore implements ReplicaCore {
     if (input.type === 'protocol') {
       return [{ type: 'event', level: 'warn', event: 'dropProtocol', fields: { reason: 'unreplicated', peer: input.signed.signer } }];
     }
+    if (input.type === 'stateTransferred') return [];
     const { request } = input;
     if (request.readOnly) return [this.reply(request.client, request.timestamp, this.sm.query(request.op, request.client))];
     const last = this.lastReply.get(request.client);
