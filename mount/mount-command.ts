@@ -97,6 +97,8 @@ export async function unmount(mountpoint: string): Promise<void> {
   try {
     await execFileAsync('fusermount', ['-uz', abs]);
   } catch (err) {
+    // fusermount sometimes answers EINVAL for a live mount; as root, umount -l still works.
+    if (process.getuid?.() === 0 && (await execFileAsync('umount', ['-l', abs]).then(() => true, () => false))) return;
     const stderr = (err as { stderr?: string }).stderr?.trim();
     throw new Error(`cannot unmount ${abs}: ${stderr || (err as Error).message}`, { cause: err });
   }
@@ -147,20 +149,42 @@ export async function runMount({ mountpoint, client, options = {} }: RunMountArg
   const log = options.log ?? pino({ name: 'bfs-mount' });
   const mounted = await mountBfs(mountpoint, client, { ...options, log });
   log.info({ mountpoint: mounted.mountpoint }, 'bfs mounted; Ctrl-C (SIGINT) or SIGTERM unmounts');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals): void => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      resolve(sig);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  log.info({ signal, mountpoint: mounted.mountpoint }, 'unmounting');
+  const reason = await untilSignalOrUnmounted(mounted.mountpoint);
+  log.info({ reason, mountpoint: mounted.mountpoint }, reason === 'unmounted' ? 'unmounted from outside (bfs umount / fusermount -u); exiting' : 'unmounting');
   try {
-    await mounted.unmount();
+    if (reason !== 'unmounted') await mounted.unmount();
   } finally {
     await client.close();
   }
   log.info({ mountpoint: mounted.mountpoint }, 'unmounted');
+  if (reason === 'unmounted') {
+    // fuse-native frees its event-loop handle only in its own unmount, which
+    // cannot run once the mount is gone, so the process would linger. If
+    // nothing else is keeping it alive, it exits before this timer fires.
+    setTimeout(() => process.exit(0), 200).unref();
+  }
+}
+
+/** How often runMount checks that its mount still exists. */
+const MOUNT_WATCH_MS = 1000;
+
+/**
+ * Resolves on SIGINT/SIGTERM, or when the mount disappears from the mount
+ * table: libfuse ends its loop on `fusermount -u` without telling fuse-native,
+ * so without this `bfs umount` would leave `bfs mount` running forever.
+ */
+function untilSignalOrUnmounted(mountpoint: string): Promise<NodeJS.Signals | 'unmounted'> {
+  return new Promise((resolve) => {
+    const done = (reason: NodeJS.Signals | 'unmounted'): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      clearInterval(watch);
+      resolve(reason);
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+    const watch = setInterval(() => {
+      void isMounted(mountpoint).then((mounted) => { if (!mounted) done('unmounted'); });
+    }, MOUNT_WATCH_MS);
+  });
 }

@@ -81,6 +81,14 @@ describe('mount: lifecycle', () => {
     assert.equal(await sh(`grep -c ' ${mnt} ' /proc/self/mounts || true`), '0\n');
   });
 
+  it('runMount exits when the mount is unmounted from outside (bfs umount)', async () => {
+    const started = await startChild(mnt);
+    child = started.child;
+    await unmount(mnt);
+    assert.equal(await exited(child), 0);
+    assert.match(started.output(), /unmounted from outside/);
+  });
+
   it('cleans up the stale mount of a killed process at the next mount', async () => {
     child = (await startChild(mnt)).child;
     child.kill('SIGKILL');
