@@ -14,10 +14,6 @@ function parent(path: string): { dir: string; name: string } {
   return { dir: '/' + names.join('/'), name };
 }
 
-function typeChar(attr: Attr): string {
-  return attr.type === 'FT_DIR' ? 'd' : attr.type === 'FT_LNK' ? 'l' : '-';
-}
-
 function formatAttr(path: string, a: Attr): string {
   return [`path:  ${path}`, `type:  ${a.type}`, `mode:  ${(a.mode & 0o7777).toString(8).padStart(4, '0')}`, `size:  ${a.size}`,
     `links: ${a.nlink}`, `uid:   ${a.uid}`, `gid:   ${a.gid}`, `ino:   ${a.fh.ino} (gen ${a.fh.gen})`,
@@ -52,7 +48,7 @@ export const FS_ACTIONS: Record<string, (c: BfsClient, path: string, arg?: strin
     const target = await c.resolve(path);
     await (target.type === 'FT_DIR' ? c.rmdir(d.fh, name) : c.remove(d.fh, name));
   },
-  async stat(c, path) { const a = await c.resolve(path); process.stdout.write(`${typeChar(a)} ${formatAttr(path, a)}`); },
+  async stat(c, path) { process.stdout.write(formatAttr(path, await c.resolve(path))); },
 };
 
 async function runFs(action: string, path: string, arg: string | undefined, opts: ConnectCliOptions): Promise<void> {
@@ -60,7 +56,7 @@ async function runFs(action: string, path: string, arg: string | undefined, opts
   try {
     await FS_ACTIONS[action](client, path, arg);
   } catch (err) {
-    if (isFsError(err)) throw new UserError(`${action} ${path}: ${err.message}`);
+    if (isFsError(err)) throw new UserError(`${action} ${path} failed: ${err.code}`, err.message);
     throw err;
   } finally {
     await client.close();

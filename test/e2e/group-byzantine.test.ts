@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function runWith(replica: number, behaviour: string, seed: number): Promise<void> {
   group = await Group.start({ replicaArgs: { [replica]: ['--byzantine', behaviour] } });
-  client = connectGroupClient(group.config, group.clientKeyPaths[0]);
+  client = await connectGroupClient(group.configPath, group.clientKeyPaths[0]);
   const steps = workload(seed, OPS);
   const expected = await runSteps(localClient(), steps);
   const got = await runSteps(client, steps);

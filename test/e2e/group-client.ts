@@ -3,29 +3,15 @@
 import { BfsClient } from '../../src/client/bfs-client.js';
 import { isFsError } from '../../src/client/fs-error.js';
 import { LocalInvoker } from '../../src/client/local-invoker.js';
-import { PbftInvoker } from '../../src/client/pbft-invoker.js';
-import { readKeyFile } from '../../src/crypto/key-file.js';
-import { ClientAuth } from '../../src/crypto/node-auth.js';
+import { connectBfs } from '../../src/client/pbft-invoker.js';
 import { ROOT_HANDLE } from '../../src/fs/file-tree.js';
 import type { Attr, Credentials } from '../../src/fs/types.js';
-import { ClientCore } from '../../src/pbft/client-core.js';
-import type { ClusterConfig } from '../../src/transport/cluster-config.js';
-import { createGrpcClientTransport } from '../../src/transport/grpc.js';
 
 const ROOT_CRED: Credentials = { uid: 0, gid: 0, groups: [] };
 
-export function connectGroupClient(config: ClusterConfig, keyPath: string): BfsClient {
-  const key = readKeyFile(keyPath);
-  const auth = new ClientAuth({ config, key });
-  const transport = createGrpcClientTransport({ config, auth });
-  let seed = key.id;
-  const invoker = new PbftInvoker({
-    slots: [{ transport, makeCore: () => new ClientCore({ id: key.id, n: config.replicas.length, initialTimestamp: Date.now() * 1000, seed: seed++ }, auth) }],
-    replicas: config.replicas.map((r) => r.id),
-    tickMs: 10,
-    requestTimeoutMs: 120_000,
-  });
-  return new BfsClient(invoker, { cred: ROOT_CRED, root: ROOT_HANDLE });
+/** The product's client (connectBfs), acting as root, with a generous bound for a loaded CI machine. */
+export function connectGroupClient(configPath: string, keyPath: string): Promise<BfsClient> {
+  return connectBfs({ configPath, keyPath, cred: ROOT_CRED, requestTimeoutMs: 120_000 });
 }
 
 export function localClient(): BfsClient {

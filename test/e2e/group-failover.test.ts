@@ -18,7 +18,7 @@ let client: BfsClient;
 
 before(async () => {
   group = await Group.start();
-  client = connectGroupClient(group.config, group.clientKeyPaths[0]);
+  client = await connectGroupClient(group.configPath, group.clientKeyPaths[0]);
 });
 
 after(async () => {

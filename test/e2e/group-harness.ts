@@ -53,7 +53,7 @@ export class Group {
     const group = new Group(dir, init.configPath, init.config, init.clientKeyPaths, opts);
     for (let i = 0; i < n; i++) group.startReplica(i);
     try {
-      await group.waitFor((all) => all.every((s) => s !== null), 60_000, 'every replica answering Status');
+      await group.waitFor((all) => all.every((s) => s !== null), 150_000, 'every replica answering Status');
     } catch (err) {
       group.stop();
       throw err;

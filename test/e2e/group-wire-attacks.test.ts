@@ -28,7 +28,7 @@ before(async () => {
   const args = ['--max-message-bytes', String(MAX_MESSAGE_BYTES)];
   group = await Group.start({ replicaArgs: { 0: args, 1: args, 2: args, 3: args } });
   group.kill(ATTACKER);
-  client = connectGroupClient(group.config, group.clientKeyPaths[0]);
+  client = await connectGroupClient(group.configPath, group.clientKeyPaths[0]);
 });
 
 after(async () => {
