@@ -23,8 +23,9 @@ export async function describeEnvironment(cwd: string): Promise<Environment> {
   const cpuList = cpus();
   return {
     date: new Date().toISOString(),
-    commit: await git(cwd, ['rev-parse', '--short', 'HEAD']),
-    dirty: (await git(cwd, ['status', '--porcelain', '--untracked-files=no'])) !== '',
+    // A run from an exported snapshot (no .git) names its commit in BFS_BENCH_COMMIT.
+    commit: process.env.BFS_BENCH_COMMIT ?? await git(cwd, ['rev-parse', '--short', 'HEAD']),
+    dirty: process.env.BFS_BENCH_COMMIT ? false : (await git(cwd, ['status', '--porcelain', '--untracked-files=no'])) !== '',
     cores: cpuList.length,
     cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
