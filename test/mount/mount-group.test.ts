@@ -25,7 +25,7 @@ function makeTree(dir: string, files: number): Promise<string> {
     done`);
 }
 
-describe('mount: a real 4-replica group', { timeout: 600_000 }, () => {
+describe('mount: a real 4-replica group', { timeout: 420_000 }, () => {
   let group: Group;
   let client: BfsClient;
   let mounted: Mounted;
@@ -39,8 +39,10 @@ describe('mount: a real 4-replica group', { timeout: 600_000 }, () => {
     await mkdir(mnt);
     await mkdir(local);
     // Two client keys: two requests in flight at once.
-    client = await connectBfs({ configPath: group.configPath, keyPath: group.clientKeyPaths.slice(0, 2) });
-    mounted = await mountBfs(mnt, client, { log: pino({ level: 'silent' }) });
+    // Generous bounds: on a loaded machine view changes are slow, and the test
+    // is about bytes surviving, not speed.
+    client = await connectBfs({ configPath: group.configPath, keyPath: group.clientKeyPaths.slice(0, 2), requestTimeoutMs: 120_000 });
+    mounted = await mountBfs(mnt, client, { log: pino({ level: 'silent' }), opTimeoutMs: 150_000 });
   });
 
   after(async () => {
@@ -51,14 +53,14 @@ describe('mount: a real 4-replica group', { timeout: 600_000 }, () => {
   });
 
   it('cp -r and tar through the group keep every byte', async () => {
-    await makeTree(join(local, 'a'), 12);
+    await makeTree(join(local, 'a'), 8);
     await sh(`cp -r '${local}/a' '${mnt}/a' && tar cf - -C '${mnt}' a | tar xf - -C '${local}' --transform s/^a/a-back/`);
     assert.equal(await checksums(`${mnt}/a`), await checksums(`${local}/a`));
     assert.equal(await checksums(`${local}/a-back`), await checksums(`${local}/a`));
   });
 
   it('a copy survives a SIGKILL of the primary mid-way, byte for byte', async () => {
-    await makeTree(join(local, 'b'), 24);
+    await makeTree(join(local, 'b'), 16);
     const before = await group.statuses();
     const primary = before.find((s) => s !== null)?.primary ?? 0;
     const copy = sh(`cp -r '${local}/b' '${mnt}/b'`);
