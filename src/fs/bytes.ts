@@ -43,6 +43,20 @@ export class ByteWriter {
   str(text: string): this { return this.bytes(utf8.encode(text)); }
   get length(): number { return this.doneBytes + this.len; }
 
+  // Starts over, keeping the current buffer (a scratch writer for hashing).
+  reset(): this {
+    this.done = [];
+    this.doneBytes = 0;
+    this.len = 0;
+    return this;
+  }
+
+  // The bytes written, without a copy when they fit one buffer; valid until
+  // the next write or reset.
+  bytesView(): Uint8Array {
+    return this.done.length === 0 ? this.buf.subarray(0, this.len) : this.finish();
+  }
+
   // The bytes written, in a fresh array with `spare` zero bytes after them.
   finish(spare = 0): Uint8Array {
     const out = new Uint8Array(this.length + spare);

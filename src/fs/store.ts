@@ -3,7 +3,7 @@
 // Every state change goes through the mutators here, so the journal and the
 // incremental digest can never miss one.
 import { ByteWriter, utf8Bytes } from './bytes.js';
-import { HashTree, depthFor, type HashFn } from './hash-tree.js';
+import { EMPTY_ROOT, HashTree, depthFor, type HashFn } from './hash-tree.js';
 import {
   DIR_BUCKETS, DIR_TREE_DEPTH, metaOf,
   type DirEnt, type DirInode, type Inode, type LiveInode, type Meta, type RegInode,
@@ -28,6 +28,8 @@ export type NewInode =
   | { kind: 'dir'; meta: Omit<Meta, 'gen'>; parent: number }
   | { kind: 'lnk'; meta: Omit<Meta, 'gen'>; target: string };
 
+const KIND_CODES = { reg: 1, dir: 2, lnk: 3 } as const;
+
 export function stateDigest(hash: HashFn, inodesRoot: Uint8Array): Uint8Array {
   return hash(new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot).finish());
 }
@@ -43,6 +45,9 @@ export class Store {
   maxIno = 0;
   readonly inodeTree: HashTree;
   private free = new MinHeap();
+  // Reused writers for digest input (hashed at once, never kept).
+  private readonly scratch = new ByteWriter();
+  private readonly bucketScratch = new ByteWriter();
   private journal: Journal | undefined;
 
   constructor(readonly limits: FsLimits, readonly hash: HashFn) {
@@ -265,19 +270,23 @@ export class Store {
   inodeDigest(ino: number): Uint8Array | undefined {
     const node = this.table.get(ino);
     if (!node) return undefined;
-    const w = new ByteWriter();
-    if (node.kind === 'free') return this.hash(w.u8(0x46).u53(ino).u32(node.gen).finish());
-    w.u8(0x49).u53(ino).u32(node.gen).str(node.kind).u32(node.mode).u32(node.uid).u32(node.gid)
+    if (node.kind === 'free') return this.hash(this.scratch.reset().u8(0x46).u53(ino).u32(node.gen).bytesView());
+    const content = this.contentRoot(node);
+    const w = this.scratch.reset();
+    w.u8(0x49).u53(ino).u32(node.gen).u8(KIND_CODES[node.kind]).u32(node.mode).u32(node.uid).u32(node.gid)
       .u32(node.nlink).u53(node.size);
     for (const t of [node.atime, node.mtime, node.ctime]) w.i53(t.sec).u32(t.nsec);
     if (node.kind === 'lnk') w.str(node.target);
-    if (node.kind === 'dir') w.u53(node.parent).raw(node.tree.root(this.hash, (b) => this.bucketDigest(node, b)));
-    if (node.kind === 'reg') {
-      // The block tree is as deep as the file's size needs: small files hash few nodes.
-      node.tree.resize(depthFor(Math.max(1, Math.ceil(node.size / this.limits.blockBytes))));
-      w.raw(node.tree.root(this.hash, (i) => this.blockDigest(node, i)));
-    }
-    return this.hash(w.finish());
+    if (node.kind === 'dir') w.u53(node.parent);
+    return this.hash(w.raw(content).bytesView());
+  }
+
+  private contentRoot(node: LiveInode): Uint8Array {
+    if (node.kind === 'dir') return node.tree.root(this.hash, (b) => this.bucketDigest(node, b));
+    if (node.kind === 'lnk') return EMPTY_ROOT;
+    // The block tree is as deep as the file's size needs: small files hash few nodes.
+    node.tree.resize(depthFor(Math.max(1, Math.ceil(node.size / this.limits.blockBytes))));
+    return node.tree.root(this.hash, (i) => this.blockDigest(node, i));
   }
 
   private blockDigest(node: RegInode, index: number): Uint8Array | undefined {
@@ -288,8 +297,8 @@ export class Store {
   private bucketDigest(dir: DirInode, bucket: number): Uint8Array | undefined {
     const names = dir.buckets.get(bucket);
     if (!names || names.size === 0) return undefined;
-    const w = new ByteWriter().u8(0x44);
+    const w = this.bucketScratch.reset().u8(0x44);
     for (const name of [...names].sort()) w.str(name).u53((dir.entries.get(name) as DirEnt).ino);
-    return this.hash(w.finish());
+    return this.hash(w.bytesView());
   }
 }
