@@ -471,6 +471,27 @@ export class Replica implements GuardState {
     if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
   }
 
+  /**
+   * A replica re-sent a checkpoint below our stable one: it is behind, and it
+   * may miss batches it cannot get otherwise. Re-send what we still hold after
+   * its checkpoint (the primary's signed pre-prepares, our prepares and
+   * commits) so it commits them normally, within this view; state transfer
+   * covers larger gaps.
+   */
+  private helpBehind(to: ReplicaId, fromSeq: number): void {
+    const key = `cp:${to}`;
+    if (!this.active || this.helped.has(key)) return;
+    this.helped.add(key);
+    const last = Math.min(this.lastCommitted, fromSeq + this.config.checkpointInterval);
+    for (let seq = fromSeq + 1; seq <= last; seq++) {
+      const e = this.log.get(seq);
+      if (!e?.prePrepareSigned || e.view !== this.view || !e.committed) continue;
+      this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
+      if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
+      if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
+    }
+  }
+
   // ── execution ──
 
   private tryExecute(): void {
@@ -579,6 +600,7 @@ export class Replica implements GuardState {
     const reason = ignoreCheckpoint(this, signed, c);
     if (!reason || reason === 'checkpoint-too-far-ahead') this.noteCheckpointVote(signed, c);
     if (reason) {
+      if (reason === 'stale-checkpoint') this.helpBehind(signed.signer, c.seq);
       this.drop(reason, signed.signer, 'checkpoint', { seq: c.seq });
       return;
     }
@@ -613,7 +635,8 @@ export class Replica implements GuardState {
     this.checkpoints.makeStable({ seq, digest, proof });
     this.sm.checkpointStable?.(seq);
     this.transfer.forgetUpTo(seq);
-    this.log.discardUpTo(seq);
+    // Keep one more interval to help replicas that fell just behind (helpBehind).
+    this.log.discardUpTo(seq - this.config.checkpointInterval);
     for (const [hex, seqs] of this.waiting) {
       const live = seqs.filter((s) => s > seq);
       if (live.length === 0) this.waiting.delete(hex);
@@ -717,7 +740,9 @@ export class Replica implements GuardState {
     this.ticks++;
     if (this.active) {
       if (this.isPrimary()) this.cutBatches();
-      else this.tickRequestTimer();
+      // The primary runs the timer too: a primary that cannot get its own
+      // requests committed (it lost its quorum) votes for the next view.
+      this.tickRequestTimer();
     } else {
       this.tickNewViewTimer();
     }
