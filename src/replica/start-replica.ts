@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Server } from 'node:http';
-import { readKeyFile } from '../crypto/key-file.js';
+import { readKeyFile, type KeyFile } from '../crypto/key-file.js';
 import { ReplicaAuth } from '../crypto/node-auth.js';
 import { FileTree } from '../fs/file-tree.js';
 import { Replica, defaultReplicaConfig, type ByzantineBehaviour } from '../pbft/replica.js';
@@ -52,11 +52,16 @@ function checkId(config: ClusterConfig, opts: ReplicaProcessOptions): void {
   if (!opts.unreplicated && n === 1) throw new Error(`${opts.configPath} has one replica: run it with --unreplicated`);
 }
 
-function makeCore(config: ClusterConfig, opts: ReplicaProcessOptions, auth: ReplicaAuth, sm: FsStateMachine): ReplicaCore {
-  if (opts.unreplicated) return new UnreplicatedCore(sm, auth, opts.id);
+export interface CoreOptions { id: number; byzantine?: ByzantineBehaviour; unreplicated?: boolean; tickMs?: number }
+
+/** The replica's authentication and its core over a fresh file tree: everything but I/O (tests use it with the memory transport). */
+export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreOptions): { auth: ReplicaAuth; core: ReplicaCore } {
+  const auth = new ReplicaAuth({ config, key });
+  const sm = new FsStateMachine(new FileTree({ hash: sha256 }), identityPolicy(config.clients));
+  if (opts.unreplicated) return { auth, core: new UnreplicatedCore(sm, auth, opts.id) };
   const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
   if (opts.tickMs) replicaConfig.tickMs = opts.tickMs;
-  return new Replica(replicaConfig, auth, sm, { byzantine: opts.byzantine });
+  return { auth, core: new Replica(replicaConfig, auth, sm, { byzantine: opts.byzantine }) };
 }
 
 export async function startReplica(opts: ReplicaProcessOptions): Promise<RunningReplica> {
@@ -65,9 +70,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const keyPath = opts.keyPath ?? keyFilePath(dirname(opts.configPath), opts.id);
   const key = readKeyFile(keyPath);
   if (key.id !== opts.id) throw new Error(`key file ${keyPath}: holds the key of node ${key.id}, not replica ${opts.id}`);
-  const auth = new ReplicaAuth({ config, key });
-  const sm = new FsStateMachine(new FileTree({ hash: sha256 }), identityPolicy(config.clients));
-  const core = makeCore(config, opts, auth, sm);
+  const { auth, core } = makeReplicaCore(config, key, opts);
   const logger = opts.logger;
   const metrics = new ReplicaMetrics({ replica: String(opts.id) });
   const me = config.replicas[opts.id];
