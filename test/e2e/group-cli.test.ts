@@ -6,11 +6,8 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { BFS_BIN, freePortRange, Group, metricValue, sleep } from './group-harness.js';
 import { fetchStatus } from '../../src/transport/grpc.js';
-
-const execFileAsync = promisify(execFile);
 
 let group: Group;
 const scratch = mkdtempSync(join(tmpdir(), 'bfs-cli-'));
