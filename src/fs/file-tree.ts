@@ -3,7 +3,7 @@
 // digests on every replica.
 import { ByteWriter, bytesEqual } from './bytes.js';
 import type { HashFn } from './hash-tree.js';
-import { ROOT_INO, type DirInode, type Inode } from './inode.js';
+import { ROOT_INO, type Inode } from './inode.js';
 import { resolveLimits, type FsLimits } from './limits.js';
 import { FsFail, type Ctx } from './op-ctx.js';
 import { onSetAttr, onWrite } from './ops-data.js';
@@ -146,32 +146,33 @@ export class FileTree {
     const tree = new FileTree(options, true);
     const r = unseal(options.hash, bytes, SNAPSHOT_MAGIC, what);
     readHeader(r.u32(), r.u32(), tree.limits, what);
-    tree.loadRecords(r, r.u53(), what, () => true);
+    const nodes = tree.decodeRecords(r, r.u53(), what, () => true);
     if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
+    for (const node of nodes) { tree.store.table.set(node.ino, node); tree.store.inodeTree.markDirty(node.ino); }
+    tree.store.recount();
     tree.validate(what);
     return tree;
   }
 
-  private loadRecords(r: ReturnType<typeof unseal>, count: number, what: string, inRange: (ino: number) => boolean): void {
+  // Decodes `count` records into inodes (directory entries linked), without
+  // touching the table; throws on anything malformed.
+  private decodeRecords(r: ReturnType<typeof unseal>, count: number, what: string, inRange: (ino: number) => boolean): Inode[] {
     const store = this.store;
-    const dirs: { dir: DirInode; names: { name: string; ino: number }[] }[] = [];
+    const out: Inode[] = [];
     let last = 0;
     for (let i = 0; i < count; i++) {
       const { node, names } = readRecord(r, store, what);
       if (node.ino <= last || !inRange(node.ino)) throw new Error(`${what}: inode ${node.ino} out of order or out of range`);
       if (node.ino > this.limits.inodesMax + 1) throw new Error(`${what}: inode ${node.ino} beyond inodesMax`);
       last = node.ino;
-      store.table.set(node.ino, node);
-      store.inodeTree.markDirty(node.ino);
-      if (node.kind === 'dir' && names) dirs.push({ dir: node, names });
-    }
-    for (const { dir, names } of dirs) {
+      out.push(node);
+      if (node.kind !== 'dir' || !names) continue;
       for (const { name, ino } of names) {
         validateName(name, this.limits, what);
-        store.putEntry(dir, name, { name, ino, key: store.nameKey(name) });
+        store.putEntry(node, name, { name, ino, key: store.nameKey(name) });
       }
     }
-    store.recount();
+    return out;
   }
 
   // Structural checks after a full restore: entries and parents name live
@@ -254,9 +255,9 @@ export class FileTree {
     const found = r.u53();
     if (found !== index) throw new Error(`${what}: blob holds partition ${found}`);
     const lo = index * PARTITION_INODES;
-    for (const node of this.partitionInodes(index)) { this.store.table.delete(node.ino); this.store.inodeTree.markDirty(node.ino); }
-    this.loadRecords(r, r.u53(), what, (ino) => ino >= lo && ino < lo + PARTITION_INODES);
+    const nodes = this.decodeRecords(r, r.u53(), what, (ino) => ino >= lo && ino < lo + PARTITION_INODES);
     if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
+    this.store.replaceRange(lo, lo + PARTITION_INODES, nodes);
   }
 
   private partitionInodes(index: number): Inode[] {

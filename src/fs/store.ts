@@ -45,6 +45,7 @@ export class Store {
   maxIno = 0;
   readonly inodeTree: HashTree;
   private free = new MinHeap();
+  private freeStale = false; // rebuilt on the next allocation (after partition imports)
   // Reused writers for digest input (hashed at once, never kept).
   private readonly scratch = new ByteWriter();
   private readonly bucketScratch = new ByteWriter();
@@ -69,6 +70,7 @@ export class Store {
   // ── inode lifecycle ──────────────────────────────────────────────────────
 
   alloc(spec: NewInode): LiveInode {
+    if (this.freeStale) this.rebuildFree();
     const ino = this.free.pop() ?? this.maxIno + 1;
     const prev = this.table.get(ino);
     this.saveMeta(ino, prev);
@@ -242,6 +244,38 @@ export class Store {
     const free: number[] = [];
     for (const node of this.table.values()) if (node.kind === 'free') free.push(node.ino);
     this.free = MinHeap.from(free);
+    this.freeStale = false;
+  }
+
+  // Space and count a record contributes to the totals.
+  private charge(node: Inode, sign: 1 | -1): void {
+    if (node.kind === 'free') return;
+    this.liveCount += sign;
+    if (node.kind === 'reg') this.usedBytes += sign * node.blocks.size * this.limits.blockBytes;
+    if (node.kind === 'lnk') this.usedBytes += sign * utf8Bytes(node.target).length;
+  }
+
+  // Replaces the records of inode numbers lo..hi-1 (a state-transfer
+  // partition) and updates the totals without a full recount.
+  replaceRange(lo: number, hi: number, nodes: Inode[]): void {
+    for (let ino = Math.max(lo, 1); ino < hi; ino++) {
+      const old = this.table.get(ino);
+      if (!old) continue;
+      this.charge(old, -1);
+      this.table.delete(ino);
+      this.inodeTree.markDirty(ino);
+    }
+    for (const node of nodes) {
+      this.table.set(node.ino, node);
+      this.charge(node, 1);
+      this.inodeTree.markDirty(node.ino);
+    }
+    if (this.maxIno >= lo && this.maxIno < hi) {
+      this.maxIno = 0;
+      for (const ino of this.table.keys()) this.maxIno = Math.max(this.maxIno, ino);
+    }
+    for (const node of nodes) this.maxIno = Math.max(this.maxIno, node.ino);
+    this.freeStale = true;
   }
 
   recount(): void {
