@@ -37,7 +37,8 @@ export class MountProcess {
     const args = [BFS_BIN, 'mount', opts.mountpoint, '--config', opts.configPath, '--key', opts.keyPath, ...(opts.extraArgs ?? [])];
     const child = spawnLogged(process.execPath, args, { cwd: REPO_ROOT, logFile: opts.logFile });
     const mount = new MountProcess(opts.mountpoint, child, opts.logFile);
-    const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
+    // Generous: under load, starting tsx + fuse-native + connecting takes tens of seconds.
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
     while (!(await isMounted(opts.mountpoint))) {
       if (!isRunning(child)) throw new Error(`bfs mount exited before mounting ${opts.mountpoint}; see ${opts.logFile}`);
       if (Date.now() > deadline) {
