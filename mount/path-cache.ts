@@ -14,7 +14,7 @@ export interface PathCacheOptions {
   entriesMax: number;
 }
 
-export const DEFAULT_PATH_CACHE_OPTIONS: PathCacheOptions = { entryTtlMs: 5000, attrTtlMs: 1000, entriesMax: 20000 };
+export const DEFAULT_PATH_CACHE_OPTIONS: PathCacheOptions = { entryTtlMs: 2000, attrTtlMs: 1000, entriesMax: 20000 };
 
 export class PathCache {
   private readonly handles: LRUCache<string, Handle>;
