@@ -55,6 +55,12 @@ export class AgreementChecker {
     this.tentative.delete(replica);
   }
 
+  /** A replica installed a checkpoint state holding the first `opsExecuted` ops of the order (state transfer). */
+  onStateTransferred(replica: ReplicaId, opsExecuted: number): void {
+    this.tentative.delete(replica);
+    this.committedCount.set(replica, opsExecuted);
+  }
+
   /** A correct replica executed (and committed) the batch with digest `digestHex` at `seq`. */
   onBatch(replica: ReplicaId, seq: number, digestHex: string): void {
     const first = this.batches.get(seq);

@@ -79,9 +79,17 @@ export interface KvObserver {
 
 interface UndoEntry { key: string; prev: string | undefined }
 
+/** The state at a checkpoint: a full copy (fine for the simulator's few keys) and how many ops it holds. */
+export interface KvCheckpoint { seq: number; entries: Map<string, string>; opsExecuted: number }
+
 export class KvMachine implements StateMachine {
   private readonly store = new Map<string, string>();
   private journal: UndoEntry[] | null = null;
+  /** Ops executed and kept (tentative ones count once committed); the checkers' position. */
+  private opsExecuted = 0;
+  private opsTentative = 0;
+  /** Checkpoint states from the stable one on, for lagging replicas (state transfer). */
+  private readonly checkpoints = new Map<number, KvCheckpoint>();
 
   constructor(private readonly observer?: KvObserver) {}
 
@@ -90,6 +98,8 @@ export class KvMachine implements StateMachine {
     if (op === null) return encodeResult(BAD_OP_RESULT);
     this.journal?.push({ key: op.key, prev: this.store.get(op.key) });
     const result = applyOp(this.store, op);
+    if (this.journal !== null) this.opsTentative++;
+    else this.opsExecuted++;
     this.observer?.onExecute(op.id, this.journal !== null);
     return encodeResult(result);
   }
@@ -113,6 +123,8 @@ export class KvMachine implements StateMachine {
   commitTentative(): void {
     if (this.journal === null) return;
     this.journal = null;
+    this.opsExecuted += this.opsTentative;
+    this.opsTentative = 0;
     this.observer?.onCommitTentative();
   }
 
@@ -124,7 +136,42 @@ export class KvMachine implements StateMachine {
       else this.store.set(key, prev);
     }
     this.journal = null;
+    this.opsTentative = 0;
     this.observer?.onRollbackTentative();
+  }
+
+  checkpointTaken(seq: number): void {
+    this.checkpoints.set(seq, { seq, entries: new Map(this.store), opsExecuted: this.opsExecuted });
+  }
+
+  checkpointStable(seq: number): void {
+    for (const s of this.checkpoints.keys()) if (s < seq) this.checkpoints.delete(s);
+  }
+
+  /** The state as of checkpoint `seq`, if we still hold it. */
+  checkpointState(seq: number): KvCheckpoint | undefined {
+    return this.checkpoints.get(seq);
+  }
+
+  /** Digest of a checkpoint state (what a fetching replica checks against the certified one). */
+  static digestOf(cp: KvCheckpoint): Uint8Array {
+    const m = new KvMachine();
+    for (const [k, v] of cp.entries) m.store.set(k, v);
+    return m.digest();
+  }
+
+  /** Replace the whole state with a transferred checkpoint state. */
+  installCheckpoint(cp: KvCheckpoint): void {
+    if (this.journal !== null) this.rollbackTentative();
+    this.store.clear();
+    for (const [k, v] of cp.entries) this.store.set(k, v);
+    this.opsExecuted = cp.opsExecuted;
+    this.checkpoints.clear();
+    this.checkpoints.set(cp.seq, { seq: cp.seq, entries: new Map(cp.entries), opsExecuted: cp.opsExecuted });
+  }
+
+  get executedOps(): number {
+    return this.opsExecuted;
   }
 
   get size(): number {

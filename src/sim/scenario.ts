@@ -43,6 +43,8 @@ export interface SimOptions {
   livenessBoundMs?: number;
   /** Events kept for the trace of a failing run. */
   traceLength?: number;
+  /** TEST-ONLY: edit the drawn scenario (a long partition, a bigger workload...). */
+  adjustScenario?: (s: Scenario) => void;
 }
 
 export interface NetworkParams {
@@ -56,7 +58,8 @@ export interface NetworkParams {
 }
 
 export interface PartitionPlan { atMs: number; durationMs: number; /** Nodes cut off from the rest. */ side: number[] }
-export interface CrashPlan { atMs: number; durationMs: number; replica: ReplicaId }
+/** loseState: the replica restarts empty (its disk is gone) and catches up by state transfer. */
+export interface CrashPlan { atMs: number; durationMs: number; replica: ReplicaId; loseState?: boolean }
 
 export interface Scenario {
   n: number;
@@ -142,7 +145,7 @@ export function drawScenario(prng: Prng, opts: SimOptions): Scenario {
   const clientCount = prng.int(2, 4);
   const clients = Array.from({ length: clientCount }, (_, i) => CLIENT_ID_BASE + i);
   const healMs = prng.int(1500, 6000);
-  return {
+  const scenario: Scenario = {
     n,
     f: opts.f,
     byzantine,
@@ -158,11 +161,16 @@ export function drawScenario(prng: Prng, opts: SimOptions): Scenario {
     checkpointInterval: prng.pick([2, 4, 8]),
     clockSkewMs: Array.from({ length: n }, () => prng.int(0, 30)),
   };
+  // Drawn last so the rest of a seed's scenario stays as it was. A replica that
+  // lost its state is faulty until it caught up: only while fewer than f are Byzantine.
+  if (scenario.crashes.length > 0 && byzantine.size < opts.f && prng.chance(0.5)) scenario.crashes[0].loseState = true;
+  return scenario;
 }
 
 export function describeScenario(s: Scenario): string {
   const byz = [...s.byzantine].map(([id, b]) => `${id}:${b}`).join(',') || 'none';
   const faults = [...s.faults].join(',') || 'none';
-  return `n=${s.n} byzantine=${byz} faults=${faults} clients=${s.clients.length}x${s.opsPerClient} `
+  const lost = s.crashes.some((c) => c.loseState) ? ' state-loss' : '';
+  return `n=${s.n} byzantine=${byz} faults=${faults}${lost} clients=${s.clients.length}x${s.opsPerClient} `
     + `tentative=${s.tentativeExecution} K=${s.checkpointInterval} heal=${s.healMs}ms`;
 }

@@ -3,7 +3,7 @@
 // seeded PRNG. Safety checkers watch every execution and checkpoint; at the
 // end the clients' results are checked for linearizability and liveness.
 import { defaultReplicaConfig, Replica } from '../pbft/replica.js';
-import type { AuthRequest, Output, ProtocolMessage, ReplicaId, Signed } from '../pbft/types.js';
+import type { AuthRequest, Output, ProtocolMessage, ReplicaId, ReplicaStatus, Signed } from '../pbft/types.js';
 import type { Envelope } from '../transport/transport.js';
 import { AgreementChecker, CheckpointChecker, checkLinearizable, checkLiveness, type OpRecord, type Violation } from './checkers.js';
 import { ClientDriver } from './client-driver.js';
@@ -11,6 +11,7 @@ import { describeEnvelope } from './describe.js';
 import { decodeProtocol, SimClientAuth, SimKeys, SimReplicaAuth } from './fake-auth.js';
 import { EventQueue } from './event-queue.js';
 import { KvMachine } from './kv-machine.js';
+import { bytesEqual } from './sim-codec.js';
 import { Network } from './network.js';
 import { Prng } from './prng.js';
 import { describeScenario, drawScenario, isSimBehaviour, TICK_MS, type Behaviour, type Scenario, type SimOptions } from './scenario.js';
@@ -27,10 +28,15 @@ type SimEvent =
   | { type: 'partition'; id: number; side: number[] }
   | { type: 'unpartition'; id: number }
   | { type: 'crash'; replica: ReplicaId }
-  | { type: 'restart'; replica: ReplicaId }
+  | { type: 'restart'; replica: ReplicaId; loseState?: boolean }
+  | { type: 'stateFetch'; replica: ReplicaId; seq: number; digest: Uint8Array }
   | { type: 'heal' };
 
-interface SimReplica { id: ReplicaId; core: Replica; auth: SimReplicaAuth; byzantine?: Behaviour }
+interface SimReplica { id: ReplicaId; core: Replica; auth: SimReplicaAuth; machine: KvMachine; byzantine?: Behaviour }
+
+/** Virtual time a state transfer takes, and the wait before retrying when no replica can serve it. */
+const STATE_FETCH_MS = 20;
+const STATE_FETCH_RETRY_MS = 100;
 
 export interface RunStats {
   endMs: number;
@@ -40,6 +46,8 @@ export interface RunStats {
   opsTotal: number;
   committed: number;
   checkpoints: number;
+  /** State transfers completed (a lagging or emptied replica installed a checkpoint). */
+  stateTransfers: number;
 }
 
 export interface SeedResult {
@@ -70,16 +78,22 @@ export class Simulation {
   private settled = false;
   private events = 0;
   private messages = 0;
+  private readonly keys: SimKeys;
+  private stateTransfers = 0;
+  /** Every completed state transfer: who, from which executed seq, to which checkpoint. */
+  readonly transfers: { replica: ReplicaId; fromSeq: number; toSeq: number }[] = [];
 
   constructor(private readonly opts: SimOptions) {
     const prng = new Prng(opts.seed);
     this.scenario = drawScenario(prng.fork(), opts);
+    opts.adjustScenario?.(this.scenario);
     this.network = new Network(prng.fork(), this.scenario.network);
     this.trace = new Trace(opts.traceLength ?? 60);
     const report = (v: Violation): void => { this.violations.push(v); };
     this.agreement = new AgreementChecker(report);
     this.checkpoints = new CheckpointChecker(report);
     const keys = new SimKeys(prng.fork());
+    this.keys = keys;
     this.buildReplicas(keys);
     this.buildClients(keys, prng.fork());
     this.schedule();
@@ -91,27 +105,64 @@ export class Simulation {
   }
 
   private buildReplicas(keys: SimKeys): void {
+    for (let id = 0; id < this.scenario.n; id++) this.replicas.push(this.makeReplica(id, keys));
+  }
+
+  private makeReplica(id: ReplicaId, keys: SimKeys): SimReplica {
     const s = this.scenario;
-    for (let id = 0; id < s.n; id++) {
-      const byzantine = s.byzantine.get(id);
-      const correct = byzantine === undefined;
-      const machine = new KvMachine(correct ? {
-        onExecute: (opId, tentative) => this.agreement.onExecute(id, opId, tentative),
-        onCommitTentative: () => this.agreement.onCommitTentative(id),
-        onRollbackTentative: () => this.agreement.onRollbackTentative(id),
-      } : undefined);
-      const config = {
-        ...defaultReplicaConfig(id, s.n),
-        checkpointInterval: s.checkpointInterval,
-        batchRequestsMax: 4,
-        viewChangeTimeoutTicks: 50,
-        tickMs: TICK_MS,
-        tentativeExecution: s.tentativeExecution,
-      };
-      const auth = new SimReplicaAuth(keys, id);
-      const options = correct ? { mutations: this.opts.mutations } : isSimBehaviour(byzantine) ? {} : { byzantine };
-      this.replicas.push({ id, core: new Replica(config, auth, machine, options), auth, byzantine });
+    const byzantine = s.byzantine.get(id);
+    const correct = byzantine === undefined;
+    const machine = new KvMachine(correct ? {
+      onExecute: (opId, tentative) => this.agreement.onExecute(id, opId, tentative),
+      onCommitTentative: () => this.agreement.onCommitTentative(id),
+      onRollbackTentative: () => this.agreement.onRollbackTentative(id),
+    } : undefined);
+    const config = {
+      ...defaultReplicaConfig(id, s.n),
+      checkpointInterval: s.checkpointInterval,
+      batchRequestsMax: 4,
+      viewChangeTimeoutTicks: 50,
+      tickMs: TICK_MS,
+      tentativeExecution: s.tentativeExecution,
+    };
+    const auth = new SimReplicaAuth(keys, id);
+    const options = correct ? { mutations: this.opts.mutations } : isSimBehaviour(byzantine) ? {} : { byzantine };
+    return { id, core: new Replica(config, auth, machine, options), auth, machine, byzantine };
+  }
+
+  /** A crash that lost the disk: the replica comes back empty and must catch up by state transfer. */
+  private restartEmpty(id: ReplicaId): void {
+    this.replicas[id] = this.makeReplica(id, this.keys);
+    this.agreement.onStateTransferred(id, 0);
+  }
+
+  /**
+   * Serve a 'fetchState': try the other live replicas, each checked against the
+   * certified digest (a Byzantine one serves a corrupted state and is passed over).
+   */
+  private fetchState(e: Extract<SimEvent, { type: 'stateFetch' }>): void {
+    const r = this.replicas[e.replica];
+    const target = r.core.transfer.target;
+    if (this.network.isCrashed(r.id) || !target || target.seq !== e.seq) return;
+    for (let k = 1; k < this.scenario.n; k++) {
+      const src = this.replicas[(r.id + k) % this.scenario.n];
+      if (this.network.isCrashed(src.id)) continue;
+      const cp = src.machine.checkpointState(e.seq);
+      if (!cp) continue;
+      const served = src.byzantine === undefined ? cp : { ...cp, entries: new Map([...cp.entries, ['lie', String(src.id)]]) };
+      if (!bytesEqual(KvMachine.digestOf(served), e.digest)) {
+        this.note(r.id, `state from ${src.id} at ${e.seq} refused (digest mismatch)`);
+        continue;
+      }
+      this.transfers.push({ replica: r.id, fromSeq: r.core.lastExecuted, toSeq: e.seq });
+      r.machine.installCheckpoint(served);
+      if (r.byzantine === undefined) this.agreement.onStateTransferred(r.id, served.opsExecuted);
+      this.note(r.id, `state at ${e.seq} installed from ${src.id}`);
+      this.stateTransfers++;
+      this.apply(r, r.core.step({ type: 'stateTransferred', seq: e.seq, digest: e.digest }));
+      return;
     }
+    this.queue.push(this.nowMs + STATE_FETCH_RETRY_MS, e);
   }
 
   private buildClients(keys: SimKeys, prng: Prng): void {
@@ -141,7 +192,7 @@ export class Simulation {
     });
     for (const c of s.crashes) {
       this.queue.push(c.atMs, { type: 'crash', replica: c.replica });
-      this.queue.push(c.atMs + c.durationMs, { type: 'restart', replica: c.replica });
+      this.queue.push(c.atMs + c.durationMs, { type: 'restart', replica: c.replica, loseState: c.loseState });
     }
     this.queue.push(s.healMs, { type: 'heal' });
   }
@@ -199,8 +250,13 @@ export class Simulation {
         opsTotal: this.scenario.clients.length * this.scenario.opsPerClient,
         committed: this.agreement.order.length,
         checkpoints: this.checkpoints.count,
+        stateTransfers: this.stateTransfers,
       },
     };
+  }
+
+  replicaStatus(): ReplicaStatus[] {
+    return this.replicas.map((r) => r.core.status());
   }
 
   private replicaLines(): string[] {
@@ -227,8 +283,10 @@ export class Simulation {
         this.note(e.replica, 'crash');
         return this.network.crash(e.replica);
       case 'restart':
-        this.note(e.replica, 'restart');
+        this.note(e.replica, e.loseState ? 'restart with state lost' : 'restart');
+        if (e.loseState) this.restartEmpty(e.replica);
         return this.network.restart(e.replica);
+      case 'stateFetch': return this.fetchState(e);
       case 'heal': return this.heal();
     }
   }
@@ -291,6 +349,9 @@ export class Simulation {
         case 'forward': this.send(r.id, out.to, { type: 'request', auth: out.auth }); break;
         case 'reply': this.send(r.id, out.client, { type: 'reply', auth: out.reply }); break;
         case 'event': this.onEvent(r, out); break;
+        case 'fetchState':
+          this.queue.push(this.nowMs + STATE_FETCH_MS, { type: 'stateFetch', replica: r.id, seq: out.seq, digest: out.digest });
+          break;
       }
     }
   }
