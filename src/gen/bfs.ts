@@ -14,6 +14,8 @@ import type { CreateRes as _bfs_CreateRes, CreateRes__Output as _bfs_CreateRes__
 import type { Credentials as _bfs_Credentials, Credentials__Output as _bfs_Credentials__Output } from './bfs/Credentials.js';
 import type { DirEntry as _bfs_DirEntry, DirEntry__Output as _bfs_DirEntry__Output } from './bfs/DirEntry.js';
 import type { Envelope as _bfs_Envelope, Envelope__Output as _bfs_Envelope__Output } from './bfs/Envelope.js';
+import type { FetchStateReply as _bfs_FetchStateReply, FetchStateReply__Output as _bfs_FetchStateReply__Output } from './bfs/FetchStateReply.js';
+import type { FetchStateRequest as _bfs_FetchStateRequest, FetchStateRequest__Output as _bfs_FetchStateRequest__Output } from './bfs/FetchStateRequest.js';
 import type { FsRequest as _bfs_FsRequest, FsRequest__Output as _bfs_FsRequest__Output } from './bfs/FsRequest.js';
 import type { FsResult as _bfs_FsResult, FsResult__Output as _bfs_FsResult__Output } from './bfs/FsResult.js';
 import type { GetAttrArgs as _bfs_GetAttrArgs, GetAttrArgs__Output as _bfs_GetAttrArgs__Output } from './bfs/GetAttrArgs.js';
@@ -25,6 +27,7 @@ import type { LookupArgs as _bfs_LookupArgs, LookupArgs__Output as _bfs_LookupAr
 import type { LookupRes as _bfs_LookupRes, LookupRes__Output as _bfs_LookupRes__Output } from './bfs/LookupRes.js';
 import type { MkdirArgs as _bfs_MkdirArgs, MkdirArgs__Output as _bfs_MkdirArgs__Output } from './bfs/MkdirArgs.js';
 import type { NewView as _bfs_NewView, NewView__Output as _bfs_NewView__Output } from './bfs/NewView.js';
+import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from './bfs/PartitionDigest.js';
 import type { PrePrepare as _bfs_PrePrepare, PrePrepare__Output as _bfs_PrePrepare__Output } from './bfs/PrePrepare.js';
 import type { Prepare as _bfs_Prepare, Prepare__Output as _bfs_Prepare__Output } from './bfs/Prepare.js';
 import type { PreparedCert as _bfs_PreparedCert, PreparedCert__Output as _bfs_PreparedCert__Output } from './bfs/PreparedCert.js';
@@ -47,6 +50,7 @@ import type { SetAttrArgs as _bfs_SetAttrArgs, SetAttrArgs__Output as _bfs_SetAt
 import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } from './bfs/Signed.js';
 import type { StatFsArgs as _bfs_StatFsArgs, StatFsArgs__Output as _bfs_StatFsArgs__Output } from './bfs/StatFsArgs.js';
 import type { StatFsRes as _bfs_StatFsRes, StatFsRes__Output as _bfs_StatFsRes__Output } from './bfs/StatFsRes.js';
+import type { StateTransferClient as _bfs_StateTransferClient, StateTransferDefinition as _bfs_StateTransferDefinition } from './bfs/StateTransfer.js';
 import type { StatusReply as _bfs_StatusReply, StatusReply__Output as _bfs_StatusReply__Output } from './bfs/StatusReply.js';
 import type { StatusRequest as _bfs_StatusRequest, StatusRequest__Output as _bfs_StatusRequest__Output } from './bfs/StatusRequest.js';
 import type { SymlinkArgs as _bfs_SymlinkArgs, SymlinkArgs__Output as _bfs_SymlinkArgs__Output } from './bfs/SymlinkArgs.js';
@@ -74,6 +78,8 @@ export interface ProtoGrpcType {
     Credentials: MessageTypeDefinition<_bfs_Credentials, _bfs_Credentials__Output>
     DirEntry: MessageTypeDefinition<_bfs_DirEntry, _bfs_DirEntry__Output>
     Envelope: MessageTypeDefinition<_bfs_Envelope, _bfs_Envelope__Output>
+    FetchStateReply: MessageTypeDefinition<_bfs_FetchStateReply, _bfs_FetchStateReply__Output>
+    FetchStateRequest: MessageTypeDefinition<_bfs_FetchStateRequest, _bfs_FetchStateRequest__Output>
     FileType: EnumTypeDefinition
     FsRequest: MessageTypeDefinition<_bfs_FsRequest, _bfs_FsRequest__Output>
     FsResult: MessageTypeDefinition<_bfs_FsResult, _bfs_FsResult__Output>
@@ -86,6 +92,7 @@ export interface ProtoGrpcType {
     LookupRes: MessageTypeDefinition<_bfs_LookupRes, _bfs_LookupRes__Output>
     MkdirArgs: MessageTypeDefinition<_bfs_MkdirArgs, _bfs_MkdirArgs__Output>
     NewView: MessageTypeDefinition<_bfs_NewView, _bfs_NewView__Output>
+    PartitionDigest: MessageTypeDefinition<_bfs_PartitionDigest, _bfs_PartitionDigest__Output>
     PrePrepare: MessageTypeDefinition<_bfs_PrePrepare, _bfs_PrePrepare__Output>
     Prepare: MessageTypeDefinition<_bfs_Prepare, _bfs_Prepare__Output>
     PreparedCert: MessageTypeDefinition<_bfs_PreparedCert, _bfs_PreparedCert__Output>
@@ -108,6 +115,7 @@ export interface ProtoGrpcType {
     Signed: MessageTypeDefinition<_bfs_Signed, _bfs_Signed__Output>
     StatFsArgs: MessageTypeDefinition<_bfs_StatFsArgs, _bfs_StatFsArgs__Output>
     StatFsRes: MessageTypeDefinition<_bfs_StatFsRes, _bfs_StatFsRes__Output>
+    StateTransfer: SubtypeConstructor<typeof grpc.Client, _bfs_StateTransferClient> & { service: _bfs_StateTransferDefinition }
     StatusReply: MessageTypeDefinition<_bfs_StatusReply, _bfs_StatusReply__Output>
     StatusRequest: MessageTypeDefinition<_bfs_StatusRequest, _bfs_StatusRequest__Output>
     SymlinkArgs: MessageTypeDefinition<_bfs_SymlinkArgs, _bfs_SymlinkArgs__Output>

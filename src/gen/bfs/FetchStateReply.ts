@@ -1,0 +1,30 @@
+// Original file: proto/bfs.proto
+
+import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from '../bfs/PartitionDigest.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface FetchStateReply {
+  /**
+   * the checkpoint the server holds (may differ: then nothing else is sent)
+   */
+  'seq'?: (number | string | Long);
+  'listing'?: (_bfs_PartitionDigest)[];
+  /**
+   * partitions sent, parallel to blobs
+   */
+  'indices'?: (number)[];
+  'blobs'?: (Buffer | Uint8Array | string)[];
+}
+
+export interface FetchStateReply__Output {
+  /**
+   * the checkpoint the server holds (may differ: then nothing else is sent)
+   */
+  'seq': (number);
+  'listing': (_bfs_PartitionDigest__Output)[];
+  /**
+   * partitions sent, parallel to blobs
+   */
+  'indices': (number)[];
+  'blobs': (Buffer)[];
+}

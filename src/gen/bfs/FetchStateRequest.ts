@@ -1,0 +1,41 @@
+// Original file: proto/bfs.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface FetchStateRequest {
+  /**
+   * the checkpoint wanted
+   */
+  'seq'?: (number | string | Long);
+  /**
+   * send the partition listing
+   */
+  'list'?: (boolean);
+  /**
+   * send these partitions (in order, up to bytes_max)
+   */
+  'partitions'?: (number)[];
+  /**
+   * budget for blobs in this reply (at least one is sent)
+   */
+  'bytesMax'?: (number | string | Long);
+}
+
+export interface FetchStateRequest__Output {
+  /**
+   * the checkpoint wanted
+   */
+  'seq': (number);
+  /**
+   * send the partition listing
+   */
+  'list': (boolean);
+  /**
+   * send these partitions (in order, up to bytes_max)
+   */
+  'partitions': (number)[];
+  /**
+   * budget for blobs in this reply (at least one is sent)
+   */
+  'bytesMax': (number);
+}
