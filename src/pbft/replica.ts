@@ -565,6 +565,7 @@ export class Replica implements GuardState {
       if (!tentative) this.requests.executed(r.client, r.timestamp);
       if (stale) continue;
       const result = this.sm.execute(r.op, r.client, timeMs);
+      this.sm.recordReply?.(r.client, r.timestamp, result);
       const cached: CachedReply = { timestamp: r.timestamp, result, resultDigest: this.auth.digest(result), tentative, view: e.view };
       this.replies.set(r.client, cached);
       this.sendReply(r, cached);
@@ -719,6 +720,7 @@ export class Replica implements GuardState {
       return;
     }
     this.transfer.target = null;
+    this.restoreReplyCache();
     this.lastExecuted = seq;
     this.lastCommitted = Math.max(this.lastCommitted, seq);
     this.nextSeq = Math.max(this.nextSeq, seq + 1);
@@ -731,6 +733,20 @@ export class Replica implements GuardState {
     this.requests.clear();
     this.event('info', 'state-transferred', { seq, digest: t.digestHex });
     this.tryExecute();
+  }
+
+  /** The transferred state carries the last reply per client (if the state machine keeps it). */
+  private restoreReplyCache(): void {
+    const kept = this.sm.lastReplies?.();
+    if (!kept) return;
+    const entries: { client: number; reply: CachedReply }[] = [];
+    for (const k of kept) {
+      entries.push({
+        client: k.client,
+        reply: { timestamp: k.timestamp, result: k.result, resultDigest: this.auth.digest(k.result), tentative: false, view: this.view },
+      });
+    }
+    this.replies.replaceAll(entries);
   }
 
   // ── ticks, timers, retransmission ──

@@ -30,6 +30,13 @@ export class ReplyCache {
     this.last.set(client, reply);
   }
 
+  /** After a state transfer: the state's own record of the last reply per client. */
+  replaceAll(entries: Iterable<{ client: ClientId; reply: CachedReply }>): void {
+    this.last.clear();
+    this.undo = null;
+    for (const e of entries) this.last.set(e.client, e.reply);
+  }
+
   beginTentative(): void {
     this.undo = new Map();
   }

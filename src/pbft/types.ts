@@ -100,6 +100,14 @@ export interface StateMachine {
   checkpointTaken?(seq: number): void;
   /** Optional: the checkpoint at `seq` became stable; serve this state to lagging replicas. */
   checkpointStable?(seq: number): void;
+  /**
+   * Optional (exactly-once across state transfer): keep the last reply per
+   * client AS PART OF the replicated state (covered by digest(), undone by
+   * rollbackTentative). The core calls it after each ordered execution.
+   */
+  recordReply?(client: ClientId, timestamp: number, result: Uint8Array): void;
+  /** Optional: what recordReply kept; read by the core after a state transfer to rebuild its reply cache. */
+  lastReplies?(): Iterable<{ client: ClientId; timestamp: number; result: Uint8Array }>;
 }
 
 // ── Replica.step(input) -> Output[] ──

@@ -9,7 +9,23 @@ const utf8d = new TextDecoder();
 export class KvMachine implements StateMachine {
   state = new Map<string, string>();
   executed: { op: string; client: ClientId; timeMs: number }[] = [];
-  private undo: { state: Map<string, string>; executed: number } | null = null;
+  /** Last reply per client, part of the state (recordReply / lastReplies). */
+  replies = new Map<ClientId, { timestamp: number; result: Uint8Array }>();
+  private undo: { state: Map<string, string>; executed: number; replies: Map<ClientId, { timestamp: number; result: Uint8Array }> } | null = null;
+
+  recordReply(client: ClientId, timestamp: number, result: Uint8Array): void {
+    this.replies.set(client, { timestamp, result });
+  }
+
+  lastReplies(): Iterable<{ client: ClientId; timestamp: number; result: Uint8Array }> {
+    return [...this.replies].map(([client, r]) => ({ client, ...r }));
+  }
+
+  /** What a state transfer would install: a copy of `other`'s state. */
+  installFrom(other: KvMachine): void {
+    this.state = new Map(other.state);
+    this.replies = new Map(other.replies);
+  }
 
   execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array {
     const text = utf8d.decode(op);
@@ -31,11 +47,12 @@ export class KvMachine implements StateMachine {
   }
 
   digest(): Uint8Array {
-    return sha(JSON.stringify([...this.state.entries()].sort()));
+    const replies = [...this.replies].sort((a, b) => a[0] - b[0]).map(([c, r]) => [c, r.timestamp, text(r.result)]);
+    return sha(JSON.stringify([[...this.state.entries()].sort(), replies]));
   }
 
   beginTentative(): void {
-    this.undo = { state: new Map(this.state), executed: this.executed.length };
+    this.undo = { state: new Map(this.state), executed: this.executed.length, replies: new Map(this.replies) };
   }
 
   commitTentative(): void {
@@ -45,6 +62,7 @@ export class KvMachine implements StateMachine {
   rollbackTentative(): void {
     if (!this.undo) return;
     this.state = this.undo.state;
+    this.replies = this.undo.replies;
     this.executed.length = this.undo.executed;
     this.undo = null;
   }
