@@ -1,6 +1,6 @@
 // Parsing and validation of `npm run sim` arguments (node:util parseArgs).
 import { parseArgs } from 'node:util';
-import { FAULT_KINDS, isBehaviour, type Behaviour, type FaultKind } from './scenario.js';
+import { ALL_BEHAVIOURS, FAULT_KINDS, isBehaviour, type Behaviour, type FaultKind } from './scenario.js';
 
 export interface SimCliArgs {
   seedFirst: number;
@@ -12,7 +12,10 @@ export interface SimCliArgs {
   verbose: boolean;
 }
 
-export const USAGE = `usage: npm run sim -- --seeds A..B [--byzantine all|none|BEHAVIOUR] [--faults all|none|${FAULT_KINDS.join(',')}] [--f 1] [--trace 60] [--verbose]`;
+export const USAGE = `usage: npm run sim -- --seeds A..B [--byzantine all|none|BEHAVIOUR] [--faults all|none|${FAULT_KINDS.join(',')}] [--f 1] [--trace 60] [--verbose]
+  BEHAVIOUR: ${ALL_BEHAVIOURS.join(', ')}
+  Each seed draws its Byzantine replicas (up to f), fault mix and workload from those allowed.
+  Prints each failing seed with its violations and last --trace events; ends with "sim: N seeds, V violations".`;
 
 export class UsageError extends Error {}
 

@@ -32,7 +32,7 @@ export class ClientDriver {
     private readonly prng: Prng,
     private readonly env: ClientEnv,
     private readonly ops: Map<string, OpRecord>,
-    private readonly opts: { n: number; opsTotal: number; keys: string[]; startMs: number; weakReplyQuorum?: boolean },
+    private readonly opts: { n: number; opsTotal: number; keys: string[]; startMs: number; thinkMsMax: number; weakReplyQuorum?: boolean },
   ) {
     const mutations = opts.weakReplyQuorum === true ? { weakReplyQuorum: true } : undefined;
     this.core = new ClientCore({ id, n: opts.n, initialTimestamp: 1, seed: prng.nextU32(), mutations }, auth);
@@ -105,6 +105,6 @@ export class ClientDriver {
     this.lastSeen.set(rec.op.key, result.value);
     this.env.note(this.id, `done ${p.id} -> ${JSON.stringify(result)}`);
     this.pending = null;
-    this.nextSubmitMs = nowMs + this.prng.int(0, 100);
+    this.nextSubmitMs = nowMs + this.prng.int(0, this.opts.thinkMsMax);
   }
 }

@@ -39,6 +39,8 @@ export interface SimOptions {
   mutations?: Mutations;
   /** TEST-ONLY: clients accept f matching replies instead of f+1. */
   weakClients?: boolean;
+  /** Overrides of the drawn network parameters (e.g. a harsher drop rate for a targeted search). */
+  network?: Partial<NetworkParams>;
   /** Virtual time after the heal by which every op must be done (default LIVENESS_BOUND_MS). */
   livenessBoundMs?: number;
   /** Events kept for the trace of a failing run. */
@@ -150,7 +152,7 @@ export function drawScenario(prng: Prng, opts: SimOptions): Scenario {
     f: opts.f,
     byzantine,
     faults,
-    network: drawNetwork(prng, faults),
+    network: { ...drawNetwork(prng, faults), ...opts.network },
     partitions: faults.has('partition') ? drawPartitions(prng, n, clients, healMs) : [],
     crashes: faults.has('crash') ? drawCrashes(prng, n, healMs) : [],
     healMs,

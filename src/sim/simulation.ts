@@ -177,7 +177,8 @@ export class Simulation {
       };
       const driver = new ClientDriver(id, new SimClientAuth(keys, id, s.n), prng.fork(), env, this.ops, {
         n: s.n, opsTotal: s.opsPerClient, keys: s.keys,
-        startMs: prng.int(0, 500), weakReplyQuorum: this.opts.weakClients,
+        // Think times spread each client's ops over the fault phase, so faults hit live traffic.
+        startMs: prng.int(0, 500), thinkMsMax: Math.floor((2 * s.healMs) / s.opsPerClient), weakReplyQuorum: this.opts.weakClients,
       });
       this.clients.set(id, driver);
     }
