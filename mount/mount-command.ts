@@ -142,11 +142,16 @@ export interface RunMountArgs {
 }
 
 /**
- * `bfs mount`: mount in the foreground until SIGINT or SIGTERM, then unmount
- * cleanly and close the client. Resolves after the unmount.
+ * `bfs mount`: check that the group answers, mount in the foreground until
+ * SIGINT or SIGTERM (or an outside unmount), then unmount cleanly and close
+ * the client. Resolves after the unmount.
  */
 export async function runMount({ mountpoint, client, options = {} }: RunMountArgs): Promise<void> {
   const log = options.log ?? pino({ name: 'bfs-mount' });
+  // Fail here, with the client's message ("no quorum of replies ... are the
+  // replicas up?"), rather than mount a file system whose every call hangs.
+  log.info('contacting the group');
+  await client.statfs();
   const mounted = await mountBfs(mountpoint, client, { ...options, log });
   log.info({ mountpoint: mounted.mountpoint }, 'bfs mounted; Ctrl-C (SIGINT) or SIGTERM unmounts');
   const reason = await untilSignalOrUnmounted(mounted.mountpoint);
