@@ -10,8 +10,8 @@ import { connectGroupClient, localClient, runSteps, workload } from './group-cli
 import type { BfsClient } from '../../src/client/bfs-client.js';
 
 const execFileAsync = promisify(execFile);
-const OPS = 300;
-const KILL_AT = 120;
+const OPS = 200;
+const KILL_AT = 80;
 
 let group: Group;
 let client: BfsClient;
@@ -30,13 +30,15 @@ test('every operation completes with the lone-tree results across a primary cras
   const steps = workload(7, OPS);
   const expected = await runSteps(localClient(), steps);
   let killed = -1;
-  const got = await runSteps(client, steps, async (i) => {
-    if (i !== KILL_AT) return;
-    const primary = (await group.status(1))?.primary ?? 0;
-    group.kill(primary);
-    killed = primary;
+  await group.explain(async () => {
+    const got = await runSteps(client, steps, async (i) => {
+      if (i !== KILL_AT) return;
+      const primary = (await group.status(1))?.primary ?? 0;
+      group.kill(primary);
+      killed = primary;
+    });
+    for (let i = 0; i < OPS; i++) assert.deepEqual(got[i], expected[i], `step ${i}: ${steps[i].name}`);
   });
-  for (let i = 0; i < OPS; i++) assert.deepEqual(got[i], expected[i], `step ${i}: ${steps[i].name}`);
   assert.notEqual(killed, -1);
 
   const statuses = await group.waitFor((all) => all.filter((s) => s && s.view > 0).length >= 3, 60_000, 'three replicas in a view > 0');

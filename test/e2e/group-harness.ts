@@ -105,6 +105,25 @@ export class Group {
     return res.text();
   }
 
+  /** The last lines of every replica's log, for failure messages. */
+  logTails(lines = 12): string {
+    return this.config.replicas.map((r) => {
+      let text: string;
+      try { text = this.log(r.id); } catch { text = '(no log)'; }
+      return `── replica ${r.id} ──\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
+    }).join('\n');
+  }
+
+  /** Runs `fn`; on failure the error carries the replicas' log tails (the directory is gone after stop). */
+  async explain<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error) err.message += `\n${this.logTails()}`;
+      throw err;
+    }
+  }
+
   /** SIGKILL every child still running and remove the directory. */
   stop(): void {
     for (let i = 0; i < this.children.length; i++) this.kill(i, 'SIGKILL');
