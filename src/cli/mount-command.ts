@@ -3,13 +3,14 @@
 // of the CLI works on machines without FUSE.
 import type { Command } from 'commander';
 import type { BfsClient } from '../client/bfs-client.js';
+import { createLogger, type Logger } from '../replica/logger.js';
 import { openClient } from './connect.js';
 import { UserError } from './errors.js';
 
 export interface MountCliOptions { config?: string; key?: string; o?: string[]; readOnlyOpt?: boolean }
 
 interface MountModule {
-  runMount(args: { mountpoint: string; client: BfsClient; options?: { fuseOptions?: string[] } }): Promise<void>;
+  runMount(args: { mountpoint: string; client: BfsClient; options?: { fuseOptions?: string[]; log?: Logger } }): Promise<void>;
   unmount(mountpoint: string): Promise<void>;
 }
 
@@ -33,7 +34,8 @@ export function register(program: Command): void {
     .action(async (mountpoint: string, opts: MountCliOptions) => {
       const mod = await loadMount();
       const fuseOptions = (opts.o ?? []).flatMap((o) => o.split(',')).filter((o) => o !== '');
-      await mod.runMount({ mountpoint, client: await openClient(opts), options: { fuseOptions } });
+      const log = createLogger({ base: { name: 'bfs-mount' } });
+      await mod.runMount({ mountpoint, client: await openClient(opts), options: { fuseOptions, log } });
     });
   program.command('umount')
     .description('unmount a bfs mount')
