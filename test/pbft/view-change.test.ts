@@ -124,3 +124,20 @@ test('view change: exponential back-off when the next primary is down too (n=7)'
   assert.ok(changedAt[1] - changedAt[0] >= 40, `view changes at ticks ${changedAt}`);
   for (let i = 2; i < 7; i++) assert.equal(c.sms[i].state.get('a'), '1');
 });
+
+test('view change: a replica that missed the NEW-VIEW gets it relayed when it retransmits its VIEW-CHANGE', () => {
+  const c = new Cluster();
+  const alice = c.client(1000);
+  c.down.add(0);
+  let dropped = 0;
+  c.filter = (p) => {
+    if (p.to === 3 && p.input.type === 'protocol' && p.input.msg.type === 'newView' && dropped === 0) { dropped++; return false; }
+    return true;
+  };
+  alice.submit('set a 1');
+  c.tickUntil(() => alice.done.length === 1);
+  assert.equal(dropped, 1);
+  c.tickUntil(() => !c.replicas[3].status().viewChanging, 200);
+  assert.equal(c.replicas[3].status().view, 1);
+  c.tickUntil(() => c.sms[3].state.get('a') === '1', 200);
+});
