@@ -29,7 +29,10 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
     });
   } catch (err) {
     // Bad config/key files and busy ports are the user's to fix: one line, no stack.
-    throw new UserError(`replica ${opts.id} cannot start: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    const busy = /EADDRINUSE: address already in use ([^\s\]]+)/.exec(message);
+    if (busy) throw new UserError(`replica ${opts.id} cannot start: ${busy[1]} is in use`, `is replica ${opts.id} already running? try \`bfs status\``);
+    throw new UserError(`replica ${opts.id} cannot start: ${message}`);
   }
   const stop = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');
