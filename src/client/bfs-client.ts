@@ -5,11 +5,12 @@ import type {
   Attr, CreateRes, Credentials, DirEntry, FsOp, FsResBody, FsResult, Handle, ReadDirRes, ReadRes,
   RemoveRes, RenameRes, SetAttrArgs, StatFsRes, WriteRes,
 } from '../fs/types.js';
+import { ROOT_HANDLE as FS_ROOT_HANDLE } from '../fs/file-tree.js';
 import { FsError } from './fs-error.js';
 import type { Invoker } from './invoker.js';
 
-/** The root directory's handle in every file tree (src/fs ROOT_HANDLE: inode 1, first generation). */
-export const ROOT_HANDLE: Handle = Object.freeze({ ino: 1, gen: 1 });
+/** The root directory's handle in every file tree. */
+export const ROOT_HANDLE: Handle = FS_ROOT_HANDLE;
 
 /** Bytes per read/write request in readFile/writeFile (the mount uses the same as FUSE's max_write). */
 export const IO_CHUNK_BYTES = 128 * 1024;
