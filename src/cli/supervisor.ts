@@ -43,7 +43,10 @@ export class Supervisor {
     }
     const exited = new Promise<number | null>((resolve) => {
       child.on('exit', (code, signal) => {
-        if (!this.stopping) this.out.write(`bfs up: ${spec.name} exited (${signal ?? `code ${code}`}); the others keep running\n`);
+        if (!this.stopping) {
+          const alive = this.children.filter((c) => c.child !== child && c.child.exitCode === null && c.child.signalCode === null).length;
+          this.out.write(`bfs up: ${spec.name} exited (${signal ?? `code ${code}`}); ${alive} still running\n`);
+        }
         resolve(code);
       });
       child.on('error', (err) => { this.out.write(`bfs up: cannot start ${spec.name}: ${err.message}\n`); resolve(null); });

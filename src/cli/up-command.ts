@@ -63,13 +63,16 @@ export async function up(dir: string, opts: UpOptions): Promise<number> {
   const supervisor = new Supervisor();
   process.stdout.write(describeGroup(configPath, config, byzantine));
   for (const spec of replicaSpecs(configPath, config, byzantine, opts.logLevel)) supervisor.start(spec);
-  const stop = (): void => { void supervisor.stop(); };
+  let asked = false;
+  const stop = (): void => { asked = true; void supervisor.stop(); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await supervisor.wait();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
-  return 0;
+  if (asked) return 0;
+  process.stderr.write('bfs up: every replica exited on its own (see the lines above)\n');
+  return 1;
 }
 
 export function register(program: Command): void {
@@ -81,6 +84,6 @@ export function register(program: Command): void {
     .option('--byzantine <id:behaviour>', 'make a replica misbehave (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--log-level <level>', 'replica log level (info, debug...)')
     .action(async (dir: string, opts: UpOptions) => {
-      await up(join(dir), opts);
+      process.exitCode = await up(join(dir), opts);
     });
 }
