@@ -222,15 +222,16 @@ export class Replica implements GuardState {
       this.sendReply(request, cached);
       return;
     }
+    const digestHex = toHex(this.auth.digest(auth.request));
+    // Whatever else we hold for this client, this copy may be what a pre-prepare waits for.
+    this.fillWaiting(digestHex, request);
     const existing = this.requests.forClient(request.client);
     if (existing && existing.request.timestamp >= request.timestamp) {
       // A retransmission: the client is still waiting, so make sure the primary has it.
       if (existing.request.timestamp === request.timestamp && this.active && !this.isPrimary()) this.forward(auth);
       return;
     }
-    const digestHex = toHex(this.auth.digest(auth.request));
     this.requests.add({ auth, request, digestHex });
-    this.fillWaiting(digestHex, request);
     if (!this.active) return;
     if (this.isPrimary()) this.cutBatches();
     else this.forward(auth);
@@ -259,6 +260,8 @@ export class Replica implements GuardState {
   }
 
   private onReadOnly(request: Request): void {
+    // Mid state transfer the state is neither old nor new: let the client ask others.
+    if (this.transfer.fetching) return;
     if (this.tentative) {
       if (this.readQueue.length >= READ_QUEUE_MAX) this.readQueue.shift();
       this.readQueue.push(request);
