@@ -77,13 +77,19 @@ export interface KvObserver {
   onRollbackTentative(): void;
 }
 
-interface UndoEntry { key: string; prev: string | undefined }
+type UndoEntry =
+  | { kind: 'key'; key: string; prev: string | undefined }
+  | { kind: 'reply'; client: ClientId; prev: LastReply | undefined };
+
+export interface LastReply { timestamp: number; result: Uint8Array }
 
 /** The state at a checkpoint: a full copy (fine for the simulator's few keys) and how many ops it holds. */
-export interface KvCheckpoint { seq: number; entries: Map<string, string>; opsExecuted: number }
+export interface KvCheckpoint { seq: number; entries: Map<string, string>; replies: Map<ClientId, LastReply>; opsExecuted: number }
 
 export class KvMachine implements StateMachine {
   private readonly store = new Map<string, string>();
+  /** The last reply per client, part of the replicated state so exactly-once survives state transfer. */
+  private readonly replies = new Map<ClientId, LastReply>();
   private journal: UndoEntry[] | null = null;
   /** Ops executed and kept (tentative ones count once committed); the checkers' position. */
   private opsExecuted = 0;
@@ -96,7 +102,7 @@ export class KvMachine implements StateMachine {
   execute(opBytes: Uint8Array, _client: ClientId, _timeMs: number): Uint8Array {
     const op = decodeOp(opBytes);
     if (op === null) return encodeResult(BAD_OP_RESULT);
-    this.journal?.push({ key: op.key, prev: this.store.get(op.key) });
+    this.journal?.push({ kind: 'key', key: op.key, prev: this.store.get(op.key) });
     const result = applyOp(this.store, op);
     if (this.journal !== null) this.opsTentative++;
     else this.opsExecuted++;
@@ -112,7 +118,17 @@ export class KvMachine implements StateMachine {
 
   digest(): Uint8Array {
     const entries = [...this.store.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    return sha256(encodeValue(entries));
+    const replies = [...this.replies.entries()].sort((x, y) => x[0] - y[0]).map(([c, r]) => [c, r.timestamp, r.result]);
+    return sha256(encodeValue([entries, replies]));
+  }
+
+  recordReply(client: ClientId, timestamp: number, result: Uint8Array): void {
+    this.journal?.push({ kind: 'reply', client, prev: this.replies.get(client) });
+    this.replies.set(client, { timestamp, result });
+  }
+
+  lastReplies(): Iterable<{ client: ClientId; timestamp: number; result: Uint8Array }> {
+    return [...this.replies.entries()].map(([client, r]) => ({ client, timestamp: r.timestamp, result: r.result }));
   }
 
   /** Nested calls extend the open journal: one undo covers every open batch. */
@@ -130,18 +146,25 @@ export class KvMachine implements StateMachine {
 
   rollbackTentative(): void {
     if (this.journal === null) return;
-    for (let i = this.journal.length - 1; i >= 0; i--) {
-      const { key, prev } = this.journal[i];
-      if (prev === undefined) this.store.delete(key);
-      else this.store.set(key, prev);
-    }
+    for (let i = this.journal.length - 1; i >= 0; i--) this.undo(this.journal[i]);
     this.journal = null;
     this.opsTentative = 0;
     this.observer?.onRollbackTentative();
   }
 
+  private undo(u: UndoEntry): void {
+    if (u.kind === 'key') {
+      if (u.prev === undefined) this.store.delete(u.key);
+      else this.store.set(u.key, u.prev);
+    } else if (u.prev === undefined) {
+      this.replies.delete(u.client);
+    } else {
+      this.replies.set(u.client, u.prev);
+    }
+  }
+
   checkpointTaken(seq: number): void {
-    this.checkpoints.set(seq, { seq, entries: new Map(this.store), opsExecuted: this.opsExecuted });
+    this.checkpoints.set(seq, { seq, entries: new Map(this.store), replies: new Map(this.replies), opsExecuted: this.opsExecuted });
   }
 
   checkpointStable(seq: number): void {
@@ -157,6 +180,7 @@ export class KvMachine implements StateMachine {
   static digestOf(cp: KvCheckpoint): Uint8Array {
     const m = new KvMachine();
     for (const [k, v] of cp.entries) m.store.set(k, v);
+    for (const [c, r] of cp.replies) m.replies.set(c, r);
     return m.digest();
   }
 
@@ -165,9 +189,11 @@ export class KvMachine implements StateMachine {
     if (this.journal !== null) this.rollbackTentative();
     this.store.clear();
     for (const [k, v] of cp.entries) this.store.set(k, v);
+    this.replies.clear();
+    for (const [c, r] of cp.replies) this.replies.set(c, r);
     this.opsExecuted = cp.opsExecuted;
     this.checkpoints.clear();
-    this.checkpoints.set(cp.seq, { seq: cp.seq, entries: new Map(cp.entries), opsExecuted: cp.opsExecuted });
+    this.checkpoints.set(cp.seq, { ...cp, entries: new Map(cp.entries), replies: new Map(cp.replies) });
   }
 
   get executedOps(): number {

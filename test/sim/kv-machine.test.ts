@@ -57,3 +57,22 @@ test('rollbackTentative restores the state, commitTentative keeps it; the observ
   assert.equal(m.size, 2);
   assert.deepEqual(seen, ['1', '2?', '3?', 'rollback', '4?', 'commit']);
 });
+
+test('last replies are replicated state: in the digest, undone by rollback, carried by checkpoints', () => {
+  const a = new KvMachine();
+  const b = new KvMachine();
+  const empty = a.digest();
+  a.recordReply(1000, 3, new Uint8Array([1]));
+  assert.notDeepEqual(a.digest(), empty);
+  a.beginTentative();
+  a.recordReply(1000, 4, new Uint8Array([2]));
+  a.rollbackTentative();
+  assert.deepEqual([...a.lastReplies()], [{ client: 1000, timestamp: 3, result: new Uint8Array([1]) }]);
+  a.checkpointTaken(8);
+  const cp = a.checkpointState(8);
+  assert.ok(cp !== undefined);
+  assert.deepEqual(KvMachine.digestOf(cp), a.digest());
+  b.installCheckpoint(cp);
+  assert.deepEqual(b.digest(), a.digest());
+  assert.deepEqual([...b.lastReplies()], [...a.lastReplies()]);
+});
