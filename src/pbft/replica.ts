@@ -489,9 +489,10 @@ export class Replica implements GuardState {
     for (let seq = fromSeq + 1; seq <= last; seq++) {
       const e = this.log.get(seq);
       if (!e?.prePrepareSigned || e.view !== this.view || !e.committed) continue;
-      this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
-      if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
+      // Votes first: a pre-prepare older than the time-skew bound is accepted once commits vouch for it.
       if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
+      if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
+      this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     }
   }
 
