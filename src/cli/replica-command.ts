@@ -7,7 +7,7 @@ import { parseCount, UserError } from './errors.js';
 
 interface ReplicaCliOptions {
   config?: string; id: number; key?: string; byzantine?: string; unreplicated?: boolean;
-  logLevel: string; metricsPort?: number; tickMs?: number; maxMessageBytes?: number;
+  logLevel: string; metricsPort?: number; tickMs?: number; maxMessageBytes?: number; data?: string;
 }
 
 /** How long a graceful stop may take before we exit anyway. */
@@ -25,7 +25,7 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
     running = await startReplica({
       configPath: resolveConfigPath(opts.config), id: opts.id, keyPath: opts.key, logger,
       byzantine: opts.byzantine as Parameters<typeof startReplica>[0]['byzantine'], unreplicated: opts.unreplicated,
-      metricsPort: opts.metricsPort, tickMs: opts.tickMs, maxMessageBytes: opts.maxMessageBytes,
+      metricsPort: opts.metricsPort, tickMs: opts.tickMs, maxMessageBytes: opts.maxMessageBytes, dataDir: opts.data,
     });
   } catch (err) {
     // Bad config/key files and busy ports are the user's to fix: one line, no stack.
@@ -54,6 +54,7 @@ export function register(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics here (default: from the cluster file; 0: any free port)', parseCount('--metrics-port', 0))
     .option('--tick-ms <ms>', 'length of one protocol tick', parseCount('--tick-ms', 1))
     .option('--max-message-bytes <n>', 'drop larger messages (default 64 MiB)', parseCount('--max-message-bytes', 1024))
+    .option('--data <dir>', 'keep the last stable checkpoint here (checksummed, written atomically); a restart starts from it')
     .option('--log-level <level>', 'trace, debug, info, warn, error', process.env.BFS_LOG_LEVEL ?? 'info')
     .action(runReplica);
 }

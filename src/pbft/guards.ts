@@ -6,6 +6,7 @@ import type { MessageLog } from './log.js';
 import type { CheckpointTracker } from './checkpoints.js';
 import type { VcContext } from './view-change.js';
 import { checkViewChange } from './view-change.js';
+import { countMatching } from './log.js';
 import { primaryOf } from './quorums.js';
 import { batchDigestFrom, batchBytes, requestDigests } from './batch.js';
 import { bytesEqual, toHex } from './bytes.js';
@@ -63,7 +64,10 @@ export function ignorePrePrepare(s: GuardState, signed: Signed, pp: PrePrepare, 
   out.reqDigests = requestDigests(s.auth, pp.requests);
   if (!bytesEqual(batchDigestFrom(s.auth, pp.timeMs, out.reqDigests), pp.digest)) return 'digest-mismatch';
   if (pp.requests.length > 0) {
-    if (Math.abs(pp.timeMs - s.nowMs) > s.config.timeSkewMsMax) return 'time-skew';
+    // 2f+1 commits already vouch for this batch (a replica catching up after a
+    // state transfer gets old batches): f+1 correct replicas accepted its time.
+    const committed = e !== undefined && e.view === pp.view && countMatching(e.commits, toHex(pp.digest)) >= s.q.quorum;
+    if (Math.abs(pp.timeMs - s.nowMs) > s.config.timeSkewMsMax && !committed) return 'time-skew';
     if (pp.timeMs <= s.previousTimeMs(pp.seq)) return 'time-not-increasing';
   }
   return null;

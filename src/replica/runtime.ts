@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   metrics?: ReplicaMetrics;
   /** Wall clock in ms; injectable for tests. */
   now?: () => number;
+  /** The core is behind and asks for a checkpoint's state (state transfer, issue #6). */
+  onFetchState?: (seq: number, digest: Uint8Array) => void;
 }
 
 export class ReplicaRuntime {
@@ -60,6 +62,12 @@ export class ReplicaRuntime {
     this.run({ type: 'tick', nowMs: this.now() });
   }
 
+  /** The state of checkpoint `seq` is installed and its digest checked: the core resumes. */
+  stateTransferred(seq: number, digest: Uint8Array): void {
+    if (this.stopped) return;
+    this.run({ type: 'stateTransferred', seq, digest });
+  }
+
   deliver(d: Delivery): void {
     if (this.stopped) return;
     if (d.type === 'protocol') {
@@ -97,6 +105,7 @@ export class ReplicaRuntime {
       case 'forward': t.send(out.to, { type: 'request', auth: out.auth }); return;
       case 'reply': t.send(out.client, { type: 'reply', auth: out.reply }); return;
       case 'event': this.onEvent(out); return;
+      case 'fetchState': this.opts.onFetchState?.(out.seq, out.digest); return;
     }
   }
 

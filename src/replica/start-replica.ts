@@ -15,6 +15,10 @@ import type { Logger } from './logger.js';
 import { ReplicaMetrics, serveMetrics } from './metrics.js';
 import { ReplicaRuntime } from './runtime.js';
 import { UnreplicatedCore } from './unreplicated-core.js';
+import { CheckpointingMachine } from './state-transfer-machine.js';
+import { StateFetcher } from './state-transfer-fetcher.js';
+import { openDataDir } from './persistence/data-dir.js';
+import { committedLogOf, stateTransferImplementation, stateTransferService } from './state-transfer-service.js';
 
 export interface ReplicaProcessOptions {
   configPath: string;
@@ -30,6 +34,8 @@ export interface ReplicaProcessOptions {
   tickMs?: number;
   /** Largest message accepted or sent (transport default: 64 MiB). */
   maxMessageBytes?: number;
+  /** Keep the last stable checkpoint in this directory (and start from it). */
+  dataDir?: string;
 }
 
 export interface RunningReplica {
@@ -55,14 +61,20 @@ function checkId(config: ClusterConfig, opts: ReplicaProcessOptions): void {
 export interface CoreOptions { id: number; byzantine?: ByzantineBehaviour; unreplicated?: boolean; tickMs?: number }
 
 /** The replica's authentication and its core over a fresh file tree: everything but I/O (tests use it with the memory transport). */
-export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreOptions): { auth: ReplicaAuth; core: ReplicaCore } {
+export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreOptions): { auth: ReplicaAuth; core: ReplicaCore; machine?: CheckpointingMachine } {
   const auth = new ReplicaAuth({ config, key });
-  const sm = new FsStateMachine(new FileTree({ hash: sha256 }), identityPolicy(config.clients));
-  if (opts.unreplicated) return { auth, core: new UnreplicatedCore(sm, auth, opts.id) };
+  const policy = identityPolicy(config.clients);
+  if (opts.unreplicated) return { auth, core: new UnreplicatedCore(new FsStateMachine(new FileTree(TREE_OPTIONS), policy), auth, opts.id) };
+  // Live tree + checkpoint tree (the state lagging replicas fetch; state-transfer-machine.ts).
+  const live = new FileTree(TREE_OPTIONS);
+  const checkpointTree = new FileTree(TREE_OPTIONS);
+  const machine = new CheckpointingMachine(live, new FsStateMachine(live, policy), checkpointTree, new FsStateMachine(checkpointTree, policy));
   const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
   if (opts.tickMs) replicaConfig.tickMs = opts.tickMs;
-  return { auth, core: new Replica(replicaConfig, auth, sm, { byzantine: opts.byzantine }) };
+  return { auth, core: new Replica(replicaConfig, auth, machine, { byzantine: opts.byzantine }), machine };
 }
+
+const TREE_OPTIONS = { hash: sha256 };
 
 export async function startReplica(opts: ReplicaProcessOptions): Promise<RunningReplica> {
   const config = loadClusterConfig(opts.configPath);
@@ -70,7 +82,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const keyPath = opts.keyPath ?? keyFilePath(dirname(opts.configPath), opts.id);
   const key = readKeyFile(keyPath);
   if (key.id !== opts.id) throw new Error(`key file ${keyPath}: holds the key of node ${key.id}, not replica ${opts.id}`);
-  const { auth, core } = makeReplicaCore(config, key, opts);
+  const { auth, core, machine } = makeReplicaCore(config, key, opts);
   const logger = opts.logger;
   const metrics = new ReplicaMetrics({ replica: String(opts.id) });
   const me = config.replicas[opts.id];
@@ -78,8 +90,32 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     config, auth, self: opts.id, logger, maxMessageBytes: opts.maxMessageBytes,
     onDrop: (reason: string) => metrics.dropped.inc({ reason }),
     status: () => core.status(),
+    services: machine && core instanceof Replica
+      ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(core)) }] : [],
   });
-  const runtime = new ReplicaRuntime({ core, transport, n: config.replicas.length, tickMs: opts.tickMs ?? 10, logger, metrics });
+  let fetcher: StateFetcher | undefined;
+  const runtime = new ReplicaRuntime({
+    core, transport, n: config.replicas.length, tickMs: opts.tickMs ?? 10, logger, metrics,
+    onFetchState: (seq, digest) => fetcher?.fetch(seq, digest),
+  });
+  if (machine) {
+    const local = opts.dataDir ? openDataDir(opts.dataDir, machine, TREE_OPTIONS, logger) : undefined;
+    fetcher = new StateFetcher({
+      local,
+      self: opts.id, replicas: config.replicas, tree: machine.live, treeOptions: TREE_OPTIONS, logger, maxMessageBytes: opts.maxMessageBytes,
+      onInstalled: (seq, digest) => {
+        machine.installed(seq);
+        runtime.stateTransferred(seq, digest);
+      },
+      lastExecuted: () => core.status().lastExecuted,
+      deliverLog: (log) => {
+        for (const signed of log) {
+          const msg = auth.open(signed);
+          if (msg) runtime.deliver({ type: 'protocol', from: signed.signer, signed, msg });
+        }
+      },
+    });
+  }
   let server: Server | undefined;
   let metricsPort = -1;
   const wantedPort = opts.metricsPort ?? me.metricsPort ?? -1;
@@ -90,6 +126,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   return {
     id: opts.id, config, runtime, metricsPort,
     async stop() {
+      fetcher?.stop();
       await runtime.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },

@@ -49,6 +49,8 @@ export interface GrpcTransportOptions extends GrpcTransportCommonOptions {
   self?: number;
   /** Supplies the Status RPC's answer; without it Status fails with UNAVAILABLE. */
   status?: () => ReplicaStatus;
+  /** More gRPC services on the same port (state transfer, issue #6). */
+  services?: { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation }[];
 }
 
 export interface GrpcClientTransportOptions extends GrpcTransportCommonOptions {
@@ -88,7 +90,7 @@ export class GrpcTransport implements Transport {
   private sent = 0;
   private delivered = 0;
 
-  constructor(private readonly auth: NodeAuthority, private readonly options: GrpcTransportCommonOptions & { status?: () => ReplicaStatus }) {
+  constructor(private readonly auth: NodeAuthority, private readonly options: GrpcTransportCommonOptions & Pick<GrpcTransportOptions, 'status' | 'services'>) {
     this.self = auth.id;
     this.drops = new DropCounter(options.logger, options.onDrop);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -258,6 +260,7 @@ export class GrpcTransport implements Transport {
       Stream: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.onIncoming(call),
       Status: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => this.onStatus(callback),
     });
+    for (const s of this.options.services ?? []) server.addService(s.definition, s.implementation);
     this.server = server;
     this.port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));

@@ -1,6 +1,7 @@
 // Original file: proto/bfs.proto
 
 import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from '../bfs/PartitionDigest.js';
+import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } from '../bfs/Signed.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchStateReply {
@@ -14,6 +15,10 @@ export interface FetchStateReply {
    */
   'indices'?: (number)[];
   'blobs'?: (Buffer | Uint8Array | string)[];
+  /**
+   * pre-prepares, prepares and commits (verified by the receiver's core)
+   */
+  'log'?: (_bfs_Signed)[];
 }
 
 export interface FetchStateReply__Output {
@@ -27,4 +32,8 @@ export interface FetchStateReply__Output {
    */
   'indices': (number)[];
   'blobs': (Buffer)[];
+  /**
+   * pre-prepares, prepares and commits (verified by the receiver's core)
+   */
+  'log': (_bfs_Signed__Output)[];
 }

@@ -19,6 +19,10 @@ export interface FetchStateRequest {
    * budget for blobs in this reply (at least one is sent)
    */
   'bytesMax'?: (number | string | Long);
+  /**
+   * > 0: send the signed protocol messages of committed batches from here on
+   */
+  'logFrom'?: (number | string | Long);
 }
 
 export interface FetchStateRequest__Output {
@@ -38,4 +42,8 @@ export interface FetchStateRequest__Output {
    * budget for blobs in this reply (at least one is sent)
    */
   'bytesMax': (number);
+  /**
+   * > 0: send the signed protocol messages of committed batches from here on
+   */
+  'logFrom': (number);
 }

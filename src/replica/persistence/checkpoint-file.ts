@@ -1,0 +1,86 @@
+// The last stable checkpoint on disk (`bfs replica --data DIR`): the checkpoint
+// tree's snapshot behind a header with its seq, state digest and a SHA-256
+// checksum of everything after the header. Written atomically: tmp file,
+// fsync, rename, fsync of the directory. A truncated or corrupt file is
+// refused with a message naming the file and the problem, never used.
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const CHECKPOINT_FILE = 'checkpoint.bfs';
+const MAGIC = 'BFSCKPT1';
+/** magic 8 | seq u64 | digest 32 | body length u64 | checksum 32 */
+const HEADER_BYTES = 8 + 8 + 32 + 8 + 32;
+
+export interface CheckpointFile { seq: number; digest: Uint8Array; snapshot: Uint8Array }
+
+function sha256(b: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(b).digest());
+}
+
+export function encodeCheckpointFile(cp: CheckpointFile): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + cp.snapshot.length);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  view.setBigUint64(8, BigInt(cp.seq));
+  out.set(cp.digest.subarray(0, 32), 16);
+  view.setBigUint64(48, BigInt(cp.snapshot.length));
+  out.set(sha256(cp.snapshot), 56);
+  out.set(cp.snapshot, HEADER_BYTES);
+  return out;
+}
+
+/** The checkpoint, or a message saying what is wrong with the bytes. */
+export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile | string {
+  if (bytes.length < HEADER_BYTES) return `truncated (${bytes.length} bytes, the header alone is ${HEADER_BYTES})`;
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) return 'not a bfs checkpoint file (bad magic)';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const seq = Number(view.getBigUint64(8));
+  const length = Number(view.getBigUint64(48));
+  if (bytes.length !== HEADER_BYTES + length) return `truncated or padded (${bytes.length - HEADER_BYTES} body bytes, header says ${length})`;
+  const snapshot = bytes.subarray(HEADER_BYTES);
+  const sum = sha256(snapshot);
+  const want = bytes.subarray(56, 88);
+  if (!sum.every((b, i) => b === want[i])) return 'checksum mismatch (the file is corrupt)';
+  return { seq, digest: bytes.slice(16, 48), snapshot };
+}
+
+/** Read DIR/checkpoint.bfs: null when absent; a string naming the problem when unusable. */
+export function readCheckpointFile(dir: string): CheckpointFile | string | null {
+  const path = join(dir, CHECKPOINT_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return `${path}: cannot read: ${(err as Error).message}`;
+  }
+  const cp = decodeCheckpointFile(bytes);
+  return typeof cp === 'string' ? `${path}: ${cp}` : cp;
+}
+
+/** Write atomically: tmp + fsync + rename + directory fsync. */
+export async function writeCheckpointFile(dir: string, cp: CheckpointFile): Promise<void> {
+  const path = join(dir, CHECKPOINT_FILE);
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(encodeCheckpointFile(cp));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  renameSync(tmp, path);
+  const d = openSync(dir, 'r');
+  try { fsyncSync(d); } finally { closeSync(d); }
+}
+
+/** For tests: flip one byte of the body (a disk that rotted). */
+export function corruptCheckpointFile(dir: string): void {
+  const path = join(dir, CHECKPOINT_FILE);
+  const bytes = readFileSync(path);
+  const at = HEADER_BYTES + Math.floor((bytes.length - HEADER_BYTES) / 2);
+  const fd = openSync(path, 'r+');
+  try { writeSync(fd, new Uint8Array([bytes[at] ^ 0xff]), 0, 1, at); } finally { closeSync(fd); }
+}
