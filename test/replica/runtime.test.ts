@@ -82,3 +82,20 @@ test('a reply delivered to a replica is dropped and counted', async () => {
   assert.match(await runtime.metrics.text(), /bfs_messages_dropped_total\{reason="unexpected-reply"\} 1/);
   await runtime.stop();
 });
+
+test('a delivery after an overdue tick is preceded by a tick carrying the fresh clock (a starved process must not judge with a stale time)', async () => {
+  let nowMs = 1000;
+  const core = new ScriptedCore(() => []);
+  const transport = new RecordingTransport(1);
+  const runtime = new ReplicaRuntime({ core, transport, n: 4, tickMs: 10, logger: createLogger({ level: 'silent', pretty: false }), now: () => nowMs });
+  runtime.start();
+  runtime.tick();
+  const prepare = { type: 'protocol' as const, from: 1, signed, msg: { type: 'prepare' as const, prepare: { view: 0, seq: 1, digest: new Uint8Array(), replica: 1 } } };
+  nowMs += 5;
+  transport.handler?.(prepare);   // within the tick period: no extra tick
+  nowMs += 3000;
+  transport.handler?.(prepare);   // the timer is seconds late: tick first
+  assert.deepEqual(core.inputs.map((i) => i.type), ['tick', 'protocol', 'tick', 'protocol']);
+  assert.deepEqual(core.inputs[2], { type: 'tick', nowMs: 4005 });
+  await runtime.stop();
+});
