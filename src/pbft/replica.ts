@@ -617,14 +617,9 @@ export class Replica implements GuardState {
   private checkStable(seq: number): void {
     if (seq <= this.stableSeq) return;
     const own = this.checkpoints.ownDigest(seq);
-    if (!own) {
-      // Behind: others certified this checkpoint; catch up on what we prepared.
-      if (seq > this.lastCommitted && this.checkpoints.anyCertified(seq, this.q.quorum)) {
-        this.commitCertifiedUpTo(seq);
-        this.tryExecute();
-      }
-      return;
-    }
+    // Not there yet: we become stable when we reach it. If we cannot (the others
+    // discarded what we miss), the state-transfer tracker notices from the votes.
+    if (!own) return;
     const proof = this.checkpoints.certificate(seq, toHex(own), this.q.quorum);
     if (!proof) {
       if (this.checkpoints.anyCertified(seq, this.q.quorum)) {
@@ -649,33 +644,6 @@ export class Replica implements GuardState {
     }
     this.event('debug', 'checkpoint-stable', { seq, digest: toHex(digest) });
     this.cutBatches();
-  }
-
-  /**
-   * A stable checkpoint (2f+1) at `seq` proves every batch up to it committed.
-   * A batch we prepared at such a seq is the one that committed: f+1 correct
-   * replicas prepared it, so no other batch could commit there in any view. So
-   * a replica that is behind can execute its prepared batches up to `seq`.
-   */
-  private commitCertifiedUpTo(seq: number): void {
-    for (let s = this.lastCommitted + 1; s <= seq; s++) {
-      const e = this.log.get(s);
-      if (!e?.cert || e.committed) continue;
-      if (!e.prePrepare || e.digestHex !== this.certDigestHex(e)) {
-        const m = this.auth.open(e.cert.prePrepare);
-        if (!m || m.type !== 'prePrepare') continue;
-        if (this.tentative?.seq === s) this.rollbackTentative();
-        this.setPrePrepare(e, e.cert.prePrepare, m.prePrepare, requestDigests(this.auth, m.prePrepare.requests));
-      }
-      e.prepared = true;
-      e.committed = true;
-    }
-  }
-
-  private certDigestHex(e: LogEntry): string | undefined {
-    if (!e.cert) return undefined;
-    const m = this.auth.open(e.cert.prePrepare);
-    return m && m.type === 'prePrepare' ? toHex(m.prePrepare.digest) : undefined;
   }
 
   // ── state transfer (issue #6; the tracker is in state-transfer.ts) ──
@@ -923,7 +891,10 @@ export class Replica implements GuardState {
     this.active = true;
     this.timerTicks = 0;
     this.timerRequest = undefined;
-    this.commitCertifiedUpTo(plan.minS);
+    // A tentative batch at or below min-s may not be the one that committed
+    // there (prepared at one replica does not survive view changes): undo it;
+    // state transfer brings the certified state.
+    if (this.tentative && this.tentative.seq <= plan.minS) this.rollbackTentative();
     if (plan.minS > this.lastExecuted) {
       const d = plan.stableFrom.stableDigest;
       this.transfer.addCertificate(plan.minS, d, toHex(d), plan.stableFrom.checkpointProof);

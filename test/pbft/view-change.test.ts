@@ -141,3 +141,28 @@ test('view change: a replica that missed the NEW-VIEW gets it relayed when it re
   assert.equal(c.replicas[3].status().view, 1);
   c.tickUntil(() => c.sms[3].state.get('a') === '1', 200);
 });
+
+test('safety: a batch prepared at one replica only is not executed there after another batch committed at its seq', () => {
+  const c = new Cluster({ config: { checkpointInterval: 1 } });
+  const alice = c.client(1000);
+  // View 0: only replica 2 collects prepares; nothing commits; replica 2 hears nothing else.
+  c.filter = (p) => {
+    if (p.input.type !== 'protocol') return p.to !== 2;
+    const m = p.input.msg;
+    if (m.type === 'prePrepare' && m.prePrepare.view === 0) return true;
+    if (m.type === 'prepare' && m.prepare.view === 0) return p.to === 2;
+    return p.to !== 2 && p.from !== 2;
+  };
+  alice.submit('set s 1');
+  c.run();
+  assert.equal(c.replicas[2].log.get(1)?.prepared, true);
+  const stale = c.replicas[2].log.get(1)?.digestHex;
+  c.tickUntil(() => alice.done.length === 1, 2000);
+  const committed = c.executedDigests(1).get(1);
+  assert.notEqual(committed, stale, 'view 1 ordered another batch at seq 1');
+  // Replica 2 reconnects and sees the certified checkpoint at seq 1.
+  c.filter = () => true;
+  c.tick(100);
+  const at2 = c.executedDigests(2).get(1);
+  assert.ok(at2 === undefined || at2 === committed, `replica 2 executed ${at2}, the group ${committed}`);
+});
