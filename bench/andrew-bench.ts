@@ -20,7 +20,8 @@ import { barChart } from './lib/svg-chart.js';
 /** `bfs mount` flag that sends read-only ops through the ordered path (BFS-strict). */
 export const STRICT_MOUNT_ARGS = ['--no-read-only-opt'];
 
-export interface Target { path: string; close(): Promise<void> }
+/** `close(failed)`: a failed run keeps its cluster dir (logs) and says where. */
+export interface Target { path: string; close(failed?: boolean): Promise<string | void> }
 export interface AndrewConfig { id: string; label: string; open(): Promise<Target> }
 
 export const ANDREW_CONFIGS: AndrewConfig[] = [
@@ -50,9 +51,10 @@ async function openBfs(opts: { replicas: number; unreplicated?: boolean; mountAr
   }
   return {
     path: mount.mountpoint,
-    close: async () => {
+    close: async (failed = false) => {
       await mount.stop();
-      await group.stop();
+      await group.stop(failed);
+      if (failed) return `logs kept in ${group.dir}`;
     },
   };
 }
@@ -93,6 +95,7 @@ export async function runAndrewBench(opts: AndrewBenchOptions): Promise<{ outcom
 
 async function runOne(config: AndrewConfig, outcome: ConfigOutcome, tree: SourceTree, rep: number, opts: AndrewBenchOptions): Promise<void> {
   let target: Target | null = null;
+  let failed = false;
   try {
     target = await config.open();
     const result = await runAndrew({
@@ -102,11 +105,13 @@ async function runOne(config: AndrewConfig, outcome: ConfigOutcome, tree: Source
     outcome.runs.push(result);
     opts.progress.log(`${config.id} #${rep + 1}: ${(result.totalMs / 1000).toFixed(2)} s`);
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0];
-    outcome.errors.push(message);
-    opts.progress.log(`${config.id} #${rep + 1}: FAILED: ${message}`);
+    failed = true;
+    // The whole message (e.g. make's last lines) goes to the JSON; one line to the screen.
+    outcome.errors.push((err as Error).message);
+    opts.progress.log(`${config.id} #${rep + 1}: FAILED: ${(err as Error).message}`);
   } finally {
-    await target?.close().catch((err: unknown) => opts.progress.log(`${config.id}: cleanup failed: ${(err as Error).message}`));
+    const note = await target?.close(failed).catch((err: unknown) => `cleanup failed: ${(err as Error).message}`);
+    if (note) opts.progress.log(`${config.id} #${rep + 1}: ${note}`);
   }
 }
 
@@ -122,7 +127,7 @@ function andrewMarkdown(outcomes: ConfigOutcome[], tree: SourceTree, opts: Andre
   const nr = outcomes.find((o) => o.id === 'bfs-nr');
   const nrMed = nr && nr.runs.length > 0 ? phaseMedians(nr) : null;
   const rows = outcomes.map((o) => {
-    if (o.runs.length === 0) return [o.label, ...COLUMNS.map(() => '–'), '–', `failed: ${o.errors[0] ?? 'not run'}`];
+    if (o.runs.length === 0) return [o.label, ...COLUMNS.map(() => '–'), '–', `failed: ${(o.errors[0] ?? 'not run').split('\n')[0]}`];
     const med = phaseMedians(o);
     const ratio = nrMed ? fmt(med.total / nrMed.total, 2) : '–';
     return [o.label, ...COLUMNS.map((c) => fmt(med[c] / 1000, 3)), ratio, `${o.runs.length}/${opts.reps}`];
@@ -146,6 +151,7 @@ function andrewMarkdown(outcomes: ConfigOutcome[], tree: SourceTree, opts: Andre
       `phase 5 is \`make -j${opts.makeJobs} posix\` per copy. Medians of ${opts.reps} alternating repetitions, seconds.`,
     '',
     markdownTable(['configuration', ...COLUMNS, 'total / BFS-nr', 'runs'], rows),
+    ...failureLines(outcomes),
     '',
     '## Ratio to BFS-nr, per phase',
     '',
@@ -169,4 +175,9 @@ function andrewSvg(outcomes: ConfigOutcome[]): string {
       return { name: o.id, values: COLUMNS.map((c) => med[c] / 1000) };
     }),
   });
+}
+
+function failureLines(outcomes: ConfigOutcome[]): string[] {
+  const lines = outcomes.flatMap((o) => o.errors.map((e) => `- ${o.id}: ${e.split('\n')[0]}`));
+  return lines.length > 0 ? ['', 'Failed runs (not in the medians; details in andrew.json):', ...lines] : [];
 }
