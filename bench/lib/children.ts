@@ -14,7 +14,8 @@ export function spawnLogged(command: string, args: string[], opts: SpawnLoggedOp
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   live.add(child);
-  child.once('exit', () => {
+  // 'close' (not 'exit'): the pipes are drained, so the log is complete and closable.
+  child.once('close', () => {
     live.delete(child);
     log.end();
   });

@@ -110,7 +110,7 @@ export class LocalGroup {
     this.unregister();
     this.poller.close();
     await Promise.all(this.children.map((c) => (c ? stopChild(c) : Promise.resolve())));
-    if (!keepDir) await rm(this.dir, { recursive: true, force: true });
+    if (!keepDir) await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }
 
