@@ -24,7 +24,7 @@ after(async () => {
 });
 
 /** File i's content: 1..8 KiB that depends on i. */
-export function contentOf(i: number): Uint8Array {
+function contentOf(i: number): Uint8Array {
   const out = new Uint8Array(1024 * (1 + (i % 8)));
   for (let k = 0; k < out.length; k++) out[k] = (i * 31 + k * 7) & 0xff;
   return out;
@@ -48,13 +48,13 @@ async function checkFiles(c: BfsClient, count: number): Promise<void> {
 
 test('a replica restarted empty catches up by state transfer under load, then the group tolerates losing another', { timeout: 300_000 }, async () => {
   await group.explain(async () => {
-    await writeFiles(client, 0, 40);
+    await writeFiles(client, 0, 30);
     group.kill(3);
-    // 2 ops per file: 300 more sequence numbers, beyond replica 3's window (2K = 256).
-    await writeFiles(client, 40, 190);
+    // 2 ops per file: 280 more sequence numbers, beyond replica 3's window (2K = 256).
+    await writeFiles(client, 30, 170);
     group.startReplica(3);
     let loadDone = false;
-    const load = writeFiles(client, 190, 260).finally(() => { loadDone = true; });
+    const load = writeFiles(client, 170, 230).finally(() => { loadDone = true; });
     const caughtUp = await group.waitFor((all) => {
       const s3 = all[3];
       const others = [all[0], all[1], all[2]].filter((s) => s !== null);
@@ -67,8 +67,8 @@ test('a replica restarted empty catches up by state transfer under load, then th
     // Replica 3 must be part of every quorum now.
     await group.waitFor((all) => (all[3]?.lastExecuted ?? 0) >= Math.max(...all.map((s) => s?.lastExecuted ?? 0)) - 4, 60_000, 'replica 3 executing in step');
     group.kill(1);
-    await writeFiles(client, 260, 280);
+    await writeFiles(client, 230, 245);
     await sleep(100);
-    await checkFiles(client, 280);
+    await checkFiles(client, 245);
   });
 });
