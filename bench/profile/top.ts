@@ -2,23 +2,48 @@
 // (node --cpu-prof). Self time of a node = its hit count x the mean sample
 // interval; nodes with the same function, file and line are merged so that a
 // hot function reached from many call sites shows up once.
-//   npx tsx bench/profile/top.ts [--top 25] FILE.cpuprofile [FILE...]
+//   npx tsx bench/profile/top.ts [--top 25] [--last-ms 4000] FILE.cpuprofile [FILE...]
+// --last-ms keeps only the samples of the profile's last MS (the steady state).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[]; timeDeltas?: number[] }
 
 export interface SelfTimeEntry { name: string; where: string; selfMs: number; share: number }
 
+/**
+ * Hit counts per node id, from the samples within the last `lastMs` of the
+ * profile (all of them when lastMs is undefined): start-up (module loading
+ * through tsx) would otherwise hide the steady state of a short run.
+ */
+function hitsById(profile: CpuProfile, lastMs?: number): Map<number, number> {
+  const hits = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  if (samples.length === 0 || lastMs === undefined) {
+    for (const n of profile.nodes) hits.set(n.id, n.hitCount ?? 0);
+    return hits;
+  }
+  const fromUs = profile.endTime - lastMs * 1000;
+  let t = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    if (t >= fromUs) hits.set(samples[i], (hits.get(samples[i]) ?? 0) + 1);
+  }
+  return hits;
+}
+
 /** Self time per function (merged by name + location), largest first. */
-export function selfTimes(profile: CpuProfile): SelfTimeEntry[] {
-  const totalHits = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
-  const msPerHit = totalHits > 0 ? (profile.endTime - profile.startTime) / 1000 / totalHits : 0;
+export function selfTimes(profile: CpuProfile, lastMs?: number): SelfTimeEntry[] {
+  const hitCounts = hitsById(profile, lastMs);
+  const totalHits = [...hitCounts.values()].reduce((sum, h) => sum + h, 0);
+  const spanMs = lastMs === undefined ? (profile.endTime - profile.startTime) / 1000 : Math.min(lastMs, (profile.endTime - profile.startTime) / 1000);
+  const msPerHit = totalHits > 0 ? spanMs / totalHits : 0;
   const byKey = new Map<string, SelfTimeEntry>();
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = hitCounts.get(node.id) ?? 0;
     if (hits === 0) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     const name = functionName || '(anonymous)';
@@ -53,13 +78,15 @@ export function roleOf(profile: CpuProfile): string {
 
 function main(argv: string[]): void {
   let top = 25;
+  let lastMs: number | undefined;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--top') top = Number(argv[++i]);
+    else if (argv[i] === '--last-ms') lastMs = Number(argv[++i]);
     else files.push(argv[i]);
   }
   if (files.length === 0 || !Number.isInteger(top) || top < 1) {
-    process.stderr.write('usage: tsx bench/profile/top.ts [--top N] FILE.cpuprofile [FILE...]\n');
+    process.stderr.write('usage: tsx bench/profile/top.ts [--top N] [--last-ms MS] FILE.cpuprofile [FILE...]\n');
     process.exit(2);
   }
   for (const file of files) {
@@ -71,9 +98,9 @@ function main(argv: string[]): void {
       process.exitCode = 1;
       continue;
     }
-    const entries = selfTimes(profile);
+    const entries = selfTimes(profile, lastMs);
     const role = roleOf(profile);
-    const totalMs = (profile.endTime - profile.startTime) / 1000;
+    const totalMs = Math.min(lastMs ?? Infinity, (profile.endTime - profile.startTime) / 1000);
     process.stdout.write(`\n${basename(file)} (${role}): ${totalMs.toFixed(0)} ms sampled\n`);
     process.stdout.write(`${'self ms'.padStart(9)} ${'self %'.padStart(7)}  function  (location)\n`);
     for (const e of entries.slice(0, top)) {
