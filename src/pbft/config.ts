@@ -14,7 +14,8 @@ export function defaultReplicaConfig(id: ReplicaId, n: number): ReplicaConfig {
     inFlightBatchesMax: 2,
     viewChangeTimeoutTicks: 200,
     tickMs: 10,
-    timeSkewMsMax: 2000,
+    // BFS needs time roughly right and never backwards; a loaded machine must not cause view changes.
+    timeSkewMsMax: 30_000,
     tentativeExecution: false,
   };
 }

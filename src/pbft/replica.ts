@@ -34,6 +34,8 @@ const FULL_RESULT_BYTES_MIN = 64;
 const RETRANSMIT_ENTRIES_MAX = 16;
 /** Read-only requests queued behind a tentative batch. */
 const READ_QUEUE_MAX = 1024;
+/** A read-only request waits at most this long for in-flight writes to execute. */
+const READ_DEFER_TICKS_MAX = 5;
 const BACKOFF_DOUBLINGS_MAX = 10;
 
 interface TentativeBatch { seq: number; digestHex: string; prevAgreedTimeMs: number }
@@ -64,6 +66,7 @@ export class Replica implements GuardState {
   private lastAgreedTimeMs = 0;
   private tentative: TentativeBatch | null = null;
   private readQueue: Request[] = [];
+  private readQueueSinceTick = 0;
   private nextSeq = 1;
   private lastProposedTimeMs = 0;
   /** Pre-prepares waiting for a client's own copy of a request, by request digest. */
@@ -259,11 +262,16 @@ export class Replica implements GuardState {
     }
   }
 
-  private onReadOnly(request: Request): void {
+  private onReadOnly(request: Request, force = false): void {
     // Mid state transfer the state is neither old nor new: let the client ask others.
     if (this.transfer.fetching) return;
-    if (this.tentative) {
+    // Answer from committed state, and only once what we have seen ordered is
+    // executed: a read right after a write then matches on 2f+1 replicas
+    // instead of timing out into the ordered path. Bounded (force) so a
+    // replica that stays behind still answers.
+    if (this.tentative || (!force && this.orderedAhead())) {
       if (this.readQueue.length >= READ_QUEUE_MAX) this.readQueue.shift();
+      if (this.readQueue.length === 0) this.readQueueSinceTick = this.ticks;
       this.readQueue.push(request);
       return;
     }
@@ -522,12 +530,21 @@ export class Replica implements GuardState {
       }
       break;
     }
-    if (!this.tentative && this.readQueue.length > 0) {
-      const queued = this.readQueue;
-      this.readQueue = [];
-      for (const r of queued) this.onReadOnly(r);
-    }
+    if (!this.tentative && !this.orderedAhead()) this.flushReads(false);
     this.cutBatches();
+  }
+
+  /** The next sequence number already has a pre-prepare in this view: a write is on its way. */
+  private orderedAhead(): boolean {
+    const next = this.log.get(this.lastExecuted + 1);
+    return next?.prePrepare !== undefined && next.view === this.view;
+  }
+
+  private flushReads(force: boolean): void {
+    if (this.readQueue.length === 0) return;
+    const queued = this.readQueue;
+    this.readQueue = [];
+    for (const r of queued) this.onReadOnly(r, force);
   }
 
   /** The tentative batch committed: keep its effects. False if it has not committed yet. */
@@ -735,6 +752,7 @@ export class Replica implements GuardState {
       this.tickNewViewTimer();
     }
     if (this.ticks % this.retransmitTicks() === 0) this.retransmit();
+    if (this.readQueue.length > 0 && this.ticks - this.readQueueSinceTick >= READ_DEFER_TICKS_MAX) this.flushReads(true);
     this.tickStateTransfer();
     if (this.byz === 'spurious-view-change' && this.active && this.ticks % this.config.viewChangeTimeoutTicks === 0) {
       this.startViewChange(this.view + 1);

@@ -95,3 +95,28 @@ test('read-only: conflicting replies make the client retry through the ordered p
   c.tickUntil(() => alice.done.length === 2, 500);
   assert.equal(alice.done[1].result, '7');
 });
+
+test('read-only: deferred while a write seen ordered is not executed yet, bounded in time', () => {
+  const c = new Cluster();
+  const alice = c.client(1000);
+  c.filter = (p) => !(p.to === 3 && p.input.type === 'protocol' && p.input.msg.type === 'commit');
+  alice.submit('set r 1');
+  c.run();
+  assert.equal(c.replicas[3].status().lastExecuted, 0);
+  const read = alice.auth.sealRequest({ client: 1001, timestamp: 1, op: bytes('get r'), readOnly: true, replier: -1 });
+  const outs = c.input(3, { type: 'request', auth: read, request: c.auths[3].openRequest(read)! });
+  assert.equal(outs.filter((o) => o.type === 'reply').length, 0, 'deferred: seq 1 is pre-prepared here');
+  c.filter = () => true;
+  c.tick(10);
+  const late = c.replies.filter((r) => r.client === 1001 && r.replica === 3);
+  assert.equal(late.length, 1);
+  assert.equal(new TextDecoder().decode(late[0].result), '1', 'answered after executing the write');
+  // Bounded: a replica that stays behind answers anyway after a few ticks.
+  c.filter = (p) => !(p.to === 3 && p.input.type === 'protocol' && p.input.msg.type === 'commit');
+  alice.submit('set r 2');
+  c.run();
+  const read2 = alice.auth.sealRequest({ client: 1001, timestamp: 2, op: bytes('get r'), readOnly: true, replier: -1 });
+  c.input(3, { type: 'request', auth: read2, request: c.auths[3].openRequest(read2)! });
+  c.tick(6);
+  assert.equal(c.replies.filter((r) => r.client === 1001 && r.replica === 3 && r.timestamp === 2).length, 1);
+});
