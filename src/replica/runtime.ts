@@ -77,7 +77,6 @@ export class ReplicaRuntime {
     if (this.lastTickMs !== Number.NEGATIVE_INFINITY && this.now() - this.lastTickMs >= this.opts.tickMs) this.tick();
   }
 
-
   /** The state of checkpoint `seq` is installed and its digest checked: the core resumes. */
   stateTransferred(seq: number, digest: Uint8Array): void {
     if (this.stopped) return;
