@@ -13,7 +13,7 @@
 // verified (verify-envelope.ts) before delivery; drops are counted by reason.
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
-import type { ReplicaStatus } from '../pbft/types.js';
+import type { ReplicaStatus, Signed } from '../pbft/types.js';
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { decodeEnvelope, decodeHelloBody, encodeEnvelope, type Hello } from './codec.js';
@@ -116,7 +116,16 @@ export class GrpcTransport implements Transport {
   // ── sending ──
 
   send(to: NodeId, envelope: Envelope): void {
-    this.sendRaw(to, encodeEnvelope(envelope));
+    this.sendRaw(to, this.encode(envelope));
+  }
+
+  /** The last signed message encoded: a broadcast hands us one Signed per peer, so encode it once (n-1 copies of its body saved). */
+  private lastSigned: { signed: Signed; bytes: Uint8Array } | null = null;
+
+  private encode(envelope: Envelope): Uint8Array {
+    if (envelope.type !== 'signed') return encodeEnvelope(envelope);
+    if (this.lastSigned?.signed !== envelope.signed) this.lastSigned = { signed: envelope.signed, bytes: encodeEnvelope(envelope) };
+    return this.lastSigned.bytes;
   }
 
   /** Queue pre-encoded bytes for `to` (tests, Byzantine behaviours). */
