@@ -10,7 +10,8 @@ import { onSetAttr, onWrite } from './ops-data.js';
 import { onCreate, onLink, onMkdir, onRemove, onRename, onRmdir, onSymlink } from './ops-names.js';
 import { onAccess, onGetAttr, onLookup, onRead, onReadDir, onReadLink, onStatFs } from './ops-read.js';
 import { readRecord, seal, unseal, validateName, writeRecord } from './records.js';
-import { HashTree } from './hash-tree.js';
+import { EMPTY_ROOT, HashTree } from './hash-tree.js';
+import { ClientTable, type ClientReply } from './client-table.js';
 import { Store, inodeTreeDepth, stateDigest } from './store.js';
 import { timespecOf } from './inode.js';
 import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
@@ -31,6 +32,11 @@ const PARTITION_LEVEL = 2;
 const SNAPSHOT_MAGIC = 'BFSSNAP';
 const PARTITION_MAGIC = 'BFSPART';
 const FORMAT_VERSION = 1;
+// Snapshots from version 2 on end with the last-reply table.
+const SNAPSHOT_VERSION = 2;
+// The reserved partition that holds the last-reply table (beyond any inode
+// partition; partition indices are u32 on the wire).
+export const CLIENT_PARTITION = 0xffffffff;
 
 type Handler = (ctx: Ctx, req: FsRequest) => FsResult;
 
@@ -71,13 +77,16 @@ function wellFormed(req: FsRequest): boolean {
 
 export class FileTree {
   private readonly store: Store;
+  private readonly clients: ClientTable;
   readonly limits: FsLimits;
 
   // `empty` (internal: restore and partition checks) leaves out the root.
   constructor(private readonly options: FileTreeOptions, empty = false) {
     this.limits = resolveLimits(options.limits);
     if (options.hash(new Uint8Array(0)).length !== 32) throw new Error('FileTree: hash must return 32 bytes');
+    if (this.limits.inodesMax + 1 >= CLIENT_PARTITION * PARTITION_INODES) throw new Error('FileTree: inodesMax too large');
     this.store = new Store(this.limits, options.hash);
+    this.clients = new ClientTable(options.hash, this.limits.clientsMax);
     if (!empty) this.makeRoot();
   }
 
@@ -113,16 +122,29 @@ export class FileTree {
 
   // ── tentative execution ──────────────────────────────────────────────────
 
-  beginTentative(): void { this.store.begin(); }
-  commitTentative(): void { this.store.commit(); }
-  rollbackTentative(): void { this.store.rollback(); }
+  beginTentative(): void { this.store.begin(); this.clients.begin(); }
+  commitTentative(): void { this.store.commit(); this.clients.commit(); }
+  rollbackTentative(): void { this.store.rollback(); this.clients.rollback(); }
   get isTentative(): boolean { return this.store.tentative; }
 
   // ── digest ───────────────────────────────────────────────────────────────
 
   // 32 bytes over the whole state; only what changed since the last call is
   // re-hashed.
-  digest(): Uint8Array { return this.store.digest(); }
+  digest(): Uint8Array { return this.store.digest(this.clients.root()); }
+
+  // ── last reply per client (exactly-once across state transfer) ─────────────
+
+  // Keeps `result` as the last reply to `client` (replicated state: digest,
+  // snapshots, partitions, undone by rollbackTentative). False when not
+  // recorded: a new client beyond limits.clientsMax, or a client id that is
+  // not a u32 or a timestamp that is not a non-negative safe integer.
+  recordReply(client: number, timestamp: number, result: Uint8Array): boolean {
+    return this.clients.set(client, timestamp, result);
+  }
+
+  // Every recorded reply, ascending by client id (copies).
+  lastReplies(): ClientReply[] { return this.clients.list(); }
 
   // The digest computed from scratch (debugging and tests).
   recomputeDigest(): Uint8Array { return FileTree.restore(this.snapshot(), this.options).digest(); }
@@ -134,10 +156,11 @@ export class FileTree {
   // ── snapshots ────────────────────────────────────────────────────────────
 
   snapshot(): Uint8Array {
-    const w = new ByteWriter().raw(new TextEncoder().encode(SNAPSHOT_MAGIC)).u32(FORMAT_VERSION).u32(this.limits.blockBytes);
+    const w = new ByteWriter().raw(new TextEncoder().encode(SNAPSHOT_MAGIC)).u32(SNAPSHOT_VERSION).u32(this.limits.blockBytes);
     const inos = [...this.store.table.keys()].sort((a, b) => a - b);
     w.u53(inos.length);
     for (const ino of inos) writeRecord(w, this.store.table.get(ino) as Inode);
+    this.clients.encode(w);
     return seal(this.options.hash, w);
   }
 
@@ -145,8 +168,10 @@ export class FileTree {
     const what = 'fs snapshot';
     const tree = new FileTree(options, true);
     const r = unseal(options.hash, bytes, SNAPSHOT_MAGIC, what);
-    readHeader(r.u32(), r.u32(), tree.limits, what);
+    const version = r.u32();
+    readHeader(version, r.u32(), tree.limits, what, SNAPSHOT_VERSION);
     const nodes = tree.decodeRecords(r, r.u53(), what, () => true);
+    if (version >= 2) tree.clients.replaceAll(ClientTable.decode(r, tree.limits.clientsMax, what));
     if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
     for (const node of nodes) { tree.store.table.set(node.ino, node); tree.store.inodeTree.markDirty(node.ino); }
     tree.store.recount();
@@ -192,10 +217,14 @@ export class FileTree {
 
   // ── state transfer ───────────────────────────────────────────────────────
 
-  // Digests of the non-empty partitions, ascending by index.
+  // Digests of the non-empty partitions, ascending by index; a non-empty
+  // last-reply table is the reserved partition CLIENT_PARTITION (last).
   partitions(): PartitionDigest[] {
     this.digest();
-    return this.store.inodeTree.level(PARTITION_LEVEL);
+    const out = this.store.inodeTree.level(PARTITION_LEVEL);
+    const clientsRoot = this.clients.root();
+    if (!bytesEqual(clientsRoot, EMPTY_ROOT)) out.push({ index: CLIENT_PARTITION, digest: clientsRoot });
+    return out;
   }
 
   // Indices whose digest differs between this tree and `theirs` (including
@@ -214,8 +243,9 @@ export class FileTree {
   // digest with this, then each fetched blob with partitionDigest().
   static digestFromPartitions(parts: PartitionDigest[], options: FileTreeOptions): Uint8Array {
     const limits = resolveLimits(options.limits);
-    const root = HashTree.rootFromLevel(options.hash, inodeTreeDepth(limits), PARTITION_LEVEL, parts);
-    return stateDigest(options.hash, root);
+    const inodeParts = parts.filter((p) => p.index !== CLIENT_PARTITION);
+    const root = HashTree.rootFromLevel(options.hash, inodeTreeDepth(limits), PARTITION_LEVEL, inodeParts);
+    return stateDigest(options.hash, root, parts.find((p) => p.index === CLIENT_PARTITION)?.digest ?? EMPTY_ROOT);
   }
 
   // The digest of an exported partition blob (what partitions() lists for it
@@ -223,12 +253,14 @@ export class FileTree {
   partitionDigest(index: number, bytes: Uint8Array): Uint8Array {
     const scratch = new FileTree(this.options, true);
     scratch.loadPartition(index, bytes);
+    if (index === CLIENT_PARTITION) return scratch.clients.root();
     scratch.digest();
     return scratch.store.inodeTree.node(PARTITION_LEVEL, index) ?? new Uint8Array(32);
   }
 
   exportPartition(index: number): Uint8Array {
     const w = new ByteWriter().raw(new TextEncoder().encode(PARTITION_MAGIC)).u32(FORMAT_VERSION).u32(this.limits.blockBytes).u53(index);
+    if (index === CLIENT_PARTITION) { this.clients.encode(w); return seal(this.options.hash, w); }
     const nodes = this.partitionInodes(index);
     w.u53(nodes.length);
     for (const node of nodes) writeRecord(w, node);
@@ -254,10 +286,17 @@ export class FileTree {
     readHeader(r.u32(), r.u32(), this.limits, what);
     const found = r.u53();
     if (found !== index) throw new Error(`${what}: blob holds partition ${found}`);
+    if (index === CLIENT_PARTITION) return this.loadClients(r, what);
     const lo = index * PARTITION_INODES;
     const nodes = this.decodeRecords(r, r.u53(), what, (ino) => ino >= lo && ino < lo + PARTITION_INODES);
     if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
     this.store.replaceRange(lo, lo + PARTITION_INODES, nodes);
+  }
+
+  private loadClients(r: ReturnType<typeof unseal>, what: string): void {
+    const list = ClientTable.decode(r, this.limits.clientsMax, what);
+    if (r.remaining !== 0) throw new Error(`${what}: ${r.remaining} trailing bytes`);
+    this.clients.replaceAll(list);
   }
 
   private partitionInodes(index: number): Inode[] {
@@ -271,7 +310,7 @@ export class FileTree {
   }
 }
 
-function readHeader(version: number, blockBytes: number, limits: FsLimits, what: string): void {
-  if (version !== FORMAT_VERSION) throw new Error(`${what}: format version ${version} is not supported (expected ${FORMAT_VERSION})`);
+function readHeader(version: number, blockBytes: number, limits: FsLimits, what: string, expected = FORMAT_VERSION): void {
+  if (version !== expected && version !== FORMAT_VERSION) throw new Error(`${what}: format version ${version} is not supported (expected ${expected})`);
   if (blockBytes !== limits.blockBytes) throw new Error(`${what}: written with blockBytes ${blockBytes}, this tree uses ${limits.blockBytes}`);
 }

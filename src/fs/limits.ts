@@ -10,6 +10,7 @@ export interface FsLimits {
   ioBytesMax: number;     // largest read reply / write request
   linksMax: number;       // nlink of one inode
   symlinkBytesMax: number;
+  clientsMax: number;     // entries of the last-reply table (one per client)
 }
 
 export const DEFAULT_LIMITS: FsLimits = {
@@ -22,6 +23,7 @@ export const DEFAULT_LIMITS: FsLimits = {
   ioBytesMax: 2 ** 20,
   linksMax: 65_000,
   symlinkBytesMax: 4095,
+  clientsMax: 65_536,
 };
 
 export function resolveLimits(partial: Partial<FsLimits> | undefined): FsLimits {

@@ -2,7 +2,7 @@
 // journal for tentative execution and the dirty marks of the digest trees.
 // Every state change goes through the mutators here, so the journal and the
 // incremental digest can never miss one.
-import { ByteWriter, utf8Bytes } from './bytes.js';
+import { ByteWriter, bytesEqual, utf8Bytes } from './bytes.js';
 import { EMPTY_ROOT, HashTree, depthFor, type HashFn } from './hash-tree.js';
 import {
   DIR_BUCKETS, DIR_TREE_DEPTH, metaOf,
@@ -30,8 +30,12 @@ export type NewInode =
 
 const KIND_CODES = { reg: 1, dir: 2, lnk: 3 } as const;
 
-export function stateDigest(hash: HashFn, inodesRoot: Uint8Array): Uint8Array {
-  return hash(new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot).finish());
+// With an empty client table the digest is what it was before the table
+// existed (EMPTY_ROOT: no clients), so older digests stay valid.
+export function stateDigest(hash: HashFn, inodesRoot: Uint8Array, clientsRoot: Uint8Array = EMPTY_ROOT): Uint8Array {
+  const w = new ByteWriter().str('bfs-fs-state-v1').raw(inodesRoot);
+  if (!bytesEqual(clientsRoot, EMPTY_ROOT)) w.str('clients').raw(clientsRoot);
+  return hash(w.finish());
 }
 
 export function inodeTreeDepth(limits: FsLimits): number {
@@ -297,8 +301,8 @@ export class Store {
 
   // ── digest ───────────────────────────────────────────────────────────────
 
-  digest(): Uint8Array {
-    return stateDigest(this.hash, this.inodeTree.root(this.hash, (ino) => this.inodeDigest(ino)));
+  digest(clientsRoot: Uint8Array = EMPTY_ROOT): Uint8Array {
+    return stateDigest(this.hash, this.inodeTree.root(this.hash, (ino) => this.inodeDigest(ino)), clientsRoot);
   }
 
   inodeDigest(ino: number): Uint8Array | undefined {

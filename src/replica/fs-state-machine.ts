@@ -13,6 +13,9 @@ export interface FsTree {
   beginTentative(): void;
   commitTentative(): void;
   rollbackTentative(): void;
+  /** The last-reply table kept as replicated state (FileTree); optional for test doubles. */
+  recordReply?(client: number, timestamp: number, result: Uint8Array): boolean;
+  lastReplies?(): { client: number; timestamp: number; result: Uint8Array }[];
 }
 
 /** Wire encoding of the file-service messages (src/transport/codec). */
@@ -52,6 +55,16 @@ export class FsStateMachine implements StateMachine {
   beginTentative(): void { this.tree.beginTentative(); }
   commitTentative(): void { this.tree.commitTentative(); }
   rollbackTentative(): void { this.tree.rollbackTentative(); }
+
+  // Exactly-once across state transfer: the tree keeps the last reply per
+  // client as replicated state, so it moves with the partitions.
+  recordReply(client: ClientId, timestamp: number, result: Uint8Array): void {
+    this.tree.recordReply?.(client, timestamp, result);
+  }
+
+  lastReplies(): Iterable<{ client: ClientId; timestamp: number; result: Uint8Array }> {
+    return this.tree.lastReplies?.() ?? [];
+  }
 
   private decode(op: Uint8Array): FsRequest | null {
     try {

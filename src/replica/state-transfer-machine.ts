@@ -11,7 +11,7 @@
 import type { ClientId, StateMachine } from '../pbft/types.js';
 import type { FileTree } from '../fs/file-tree.js';
 
-interface ExecutedOp { op: Uint8Array; client: ClientId; timeMs: number }
+interface ExecutedOp { op: Uint8Array; client: ClientId; timeMs: number; timestamp?: number }
 interface Mark { seq: number; index: number }
 
 export class CheckpointingMachine implements StateMachine {
@@ -34,6 +34,18 @@ export class CheckpointingMachine implements StateMachine {
   execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array {
     this.pending.push({ op, client, timeMs });
     return this.liveMachine.execute(op, client, timeMs);
+  }
+
+  // The core records the reply right after execute: remember its timestamp so
+  // the checkpoint tree's replay records it too (the table is replicated state).
+  recordReply(client: ClientId, timestamp: number, result: Uint8Array): void {
+    const last = this.pending.at(-1);
+    if (last && last.client === client) last.timestamp = timestamp;
+    this.liveMachine.recordReply?.(client, timestamp, result);
+  }
+
+  lastReplies(): Iterable<{ client: ClientId; timestamp: number; result: Uint8Array }> {
+    return this.liveMachine.lastReplies?.() ?? [];
   }
 
   query(op: Uint8Array, client: ClientId): Uint8Array { return this.liveMachine.query(op, client); }
@@ -66,7 +78,8 @@ export class CheckpointingMachine implements StateMachine {
     const upTo = this.marks[at].index;
     for (let i = 0; i < upTo; i++) {
       const e = this.pending[i];
-      this.checkpointMachine.execute(e.op, e.client, e.timeMs);
+      const result = this.checkpointMachine.execute(e.op, e.client, e.timeMs);
+      if (e.timestamp !== undefined) this.checkpointMachine.recordReply?.(e.client, e.timestamp, result);
     }
     this.pending = this.pending.slice(upTo);
     this.marks = this.marks.slice(at + 1).map((m) => ({ seq: m.seq, index: m.index - upTo }));
