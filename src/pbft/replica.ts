@@ -38,6 +38,18 @@ const READ_QUEUE_MAX = 1024;
 const READ_DEFER_TICKS_MAX = 5;
 const BACKOFF_DOUBLINGS_MAX = 10;
 
+/** What a replica kept on its own disk (`restore`). */
+export interface RestorePoint {
+  /** The stable checkpoint the state machine already holds (0: the initial state). */
+  seq: number;
+  digest: Uint8Array;
+  /** Its 2f+1 signed CHECKPOINTs. */
+  proof: Signed[];
+  view: number;
+  /** Committed batches above `seq`, in order: each the signed PRE-PREPARE and the signed PREPAREs and COMMITs. */
+  batches: Signed[][];
+}
+
 interface TentativeBatch { seq: number; digestHex: string; prevAgreedTimeMs: number }
 interface HeldViewChange { view: number; signed: Signed; vc: ViewChange }
 
@@ -722,6 +734,67 @@ export class Replica implements GuardState {
     this.requests.clear();
     this.event('info', 'state-transferred', { seq, digest: t.digestHex });
     this.tryExecute();
+  }
+
+  /**
+   * Durability (issue #6, `--durability fsync`): start from what this replica
+   * kept on its own disk, before the first step. The state machine already
+   * holds checkpoint `point.seq` (digest checked here); the committed batches
+   * logged after it are replayed in order through the normal execution path,
+   * so re-executing them reproduces the state, the reply cache and the
+   * checkpoints deterministically. Replay stops at the first batch that does
+   * not verify or does not follow (a damaged log only loses its tail). Returns
+   * the outputs (replies, CHECKPOINT votes) the replay produced.
+   */
+  restore(point: RestorePoint): Output[] {
+    this.out = [];
+    assert(this.lastExecuted === 0 && this.log.size === 0, 'restore must come before the first step');
+    this.view = point.view;
+    if (point.seq > 0) {
+      assert(bytesEqual(point.digest, this.sm.digest()), `restored state does not match checkpoint ${point.seq}`);
+      this.restoreReplyCache();
+      this.lastExecuted = point.seq;
+      this.lastCommitted = point.seq;
+      this.checkpoints.recordOwn(point.seq, point.digest);
+      this.ownCheckpoint = this.seal({ type: 'checkpoint', checkpoint: { seq: point.seq, stateDigest: point.digest, replica: this.config.id } });
+      this.makeStable(point.seq, point.digest, point.proof);
+    }
+    for (const batch of point.batches) if (!this.replayBatch(batch)) break;
+    this.nextSeq = Math.max(this.nextSeq, this.lastExecuted + 1);
+    this.event('info', 'restored', { seq: point.seq, view: point.view, lastExecuted: this.lastExecuted, batches: point.batches.length });
+    return this.out;
+  }
+
+  /** One logged batch: its signed PRE-PREPARE and the PREPAREs/COMMITs that certified it. */
+  private replayBatch(batch: Signed[]): boolean {
+    let ppSigned: Signed | undefined;
+    let pp: PrePrepare | undefined;
+    const votes: { signed: Signed; vote: Prepare | Commit; kind: 'prepares' | 'commits' }[] = [];
+    for (const signed of batch) {
+      const m = this.auth.open(signed);
+      if (m?.type === 'prePrepare') { ppSigned = signed; pp = m.prePrepare; }
+      else if (m?.type === 'prepare') votes.push({ signed, vote: m.prepare, kind: 'prepares' });
+      else if (m?.type === 'commit') votes.push({ signed, vote: m.commit, kind: 'commits' });
+    }
+    if (!pp || !ppSigned || pp.seq !== this.lastExecuted + 1 || pp.seq > this.stableSeq + this.window) return false;
+    const reqDigests = requestDigests(this.auth, pp.requests);
+    if (!bytesEqual(batchDigestFrom(this.auth, pp.timeMs, reqDigests), pp.digest)) return false;
+    const e = this.log.open(pp.seq, pp.view);
+    this.setPrePrepare(e, ppSigned, pp, reqDigests);
+    const hex = toHex(pp.digest);
+    for (const v of votes) {
+      if (v.vote.seq !== pp.seq || v.vote.view !== pp.view || v.vote.replica !== v.signed.signer) continue;
+      e[v.kind].set(v.vote.replica, { digestHex: toHex(v.vote.digest), signed: v.signed });
+      if (v.vote.replica === this.config.id) e[v.kind === 'prepares' ? 'sentPrepare' : 'sentCommit'] = v.signed;
+    }
+    if (e.missingRequests > 0 || countMatching(e.commits, hex) < this.q.quorum) return false;
+    const primary = this.primary(pp.view);
+    e.prepared = true;
+    e.committed = true;
+    e.cert = { prePrepare: ppSigned, prepares: [...e.prepares].filter(([r, v]) => r !== primary && v.digestHex === hex).slice(0, this.q.prepares).map(([, v]) => v.signed) };
+    e.certView = pp.view;
+    this.tryExecute();
+    return this.lastExecuted === pp.seq;
   }
 
   /** The transferred state carries the last reply per client (if the state machine keeps it). */
