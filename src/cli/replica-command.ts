@@ -7,7 +7,7 @@ import { parseCount, UserError } from './errors.js';
 
 interface ReplicaCliOptions {
   config?: string; id: number; key?: string; byzantine?: string; unreplicated?: boolean;
-  logLevel: string; metricsPort?: number; tickMs?: number; maxMessageBytes?: number; data?: string;
+  logLevel: string; metricsPort?: number; tickMs?: number; maxMessageBytes?: number; data?: string; durability: string;
 }
 
 /** How long a graceful stop may take before we exit anyway. */
@@ -18,6 +18,8 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
   if (opts.byzantine !== undefined && !isByzantineBehaviour(opts.byzantine)) {
     throw new UserError(`--byzantine "${opts.byzantine}" is not a known behaviour`, `one of ${BYZANTINE_BEHAVIOURS.join(', ')}`);
   }
+  if (opts.durability !== 'replicated' && opts.durability !== 'fsync') throw new UserError(`--durability "${opts.durability}" is not known`, 'use replicated or fsync');
+  if (opts.durability === 'fsync' && !opts.data) throw new UserError('--durability fsync needs --data DIR', 'the write-ahead log and the checkpoint file live in DIR');
   const logger = createLogger({ level: opts.logLevel, base: { replica: opts.id } });
   const { startReplica } = await import('../replica/start-replica.js');
   let running;
@@ -26,6 +28,7 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
       configPath: resolveConfigPath(opts.config), id: opts.id, keyPath: opts.key, logger,
       byzantine: opts.byzantine as Parameters<typeof startReplica>[0]['byzantine'], unreplicated: opts.unreplicated,
       metricsPort: opts.metricsPort, tickMs: opts.tickMs, maxMessageBytes: opts.maxMessageBytes, dataDir: opts.data,
+      durability: opts.durability,
     });
   } catch (err) {
     // Bad config/key files and busy ports are the user's to fix: one line, no stack.
@@ -55,6 +58,7 @@ export function register(program: Command): void {
     .option('--tick-ms <ms>', 'length of one protocol tick', parseCount('--tick-ms', 1))
     .option('--max-message-bytes <n>', 'drop larger messages (default 64 MiB)', parseCount('--max-message-bytes', 1024))
     .option('--data <dir>', 'keep the last stable checkpoint here (checksummed, written atomically); a restart starts from it')
+    .option('--durability <mode>', 'replicated: survive f failures at once (async disk writes); fsync: log committed batches in --data, fsynced before replying, so acknowledged writes survive the whole group being killed', 'replicated')
     .option('--log-level <level>', 'trace, debug, info, warn, error', process.env.BFS_LOG_LEVEL ?? 'info')
     .action(runReplica);
 }

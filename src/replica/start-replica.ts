@@ -1,6 +1,7 @@
 // Wires one replica process: cluster file + key -> auth, file tree, state
 // machine, core (PBFT or unreplicated), gRPC transport, metrics, runtime.
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Server } from 'node:http';
 import { readKeyFile, type KeyFile } from '../crypto/key-file.js';
@@ -18,6 +19,9 @@ import { UnreplicatedCore } from './unreplicated-core.js';
 import { CheckpointingMachine } from './state-transfer-machine.js';
 import { StateFetcher } from './state-transfer-fetcher.js';
 import { openDataDir } from './persistence/data-dir.js';
+import { DurableCore } from './persistence/durable-core.js';
+import { loadDataDir } from './persistence/restore-point.js';
+import type { WalFile } from './persistence/wal-file.js';
 import { committedLogOf, stateTransferImplementation, stateTransferService } from './state-transfer-service.js';
 
 export interface ReplicaProcessOptions {
@@ -36,6 +40,13 @@ export interface ReplicaProcessOptions {
   maxMessageBytes?: number;
   /** Keep the last stable checkpoint in this directory (and start from it). */
   dataDir?: string;
+  /**
+   * 'replicated' (default): disk writes are asynchronous; the group survives up
+   * to f replicas failing at once. 'fsync' (needs dataDir): committed batches
+   * are logged and fsynced before their replies, and a start replays them, so
+   * acknowledged writes survive the whole group being killed.
+   */
+  durability?: 'replicated' | 'fsync';
 }
 
 export interface RunningReplica {
@@ -58,7 +69,11 @@ function checkId(config: ClusterConfig, opts: ReplicaProcessOptions): void {
   if (!opts.unreplicated && n === 1) throw new Error(`${opts.configPath} has one replica: run it with --unreplicated`);
 }
 
-export interface CoreOptions { id: number; byzantine?: ByzantineBehaviour; unreplicated?: boolean; tickMs?: number }
+export interface CoreOptions {
+  id: number; byzantine?: ByzantineBehaviour; unreplicated?: boolean; tickMs?: number;
+  /** Start both trees from this checkpoint snapshot (`--durability fsync`). */
+  restored?: { seq: number; snapshot: Uint8Array };
+}
 
 /** The replica's authentication and its core over a fresh file tree: everything but I/O (tests use it with the memory transport). */
 export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreOptions): { auth: ReplicaAuth; core: ReplicaCore; machine?: CheckpointingMachine } {
@@ -66,9 +81,11 @@ export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreO
   const policy = identityPolicy(config.clients);
   if (opts.unreplicated) return { auth, core: new UnreplicatedCore(new FsStateMachine(new FileTree(TREE_OPTIONS), policy), auth, opts.id) };
   // Live tree + checkpoint tree (the state lagging replicas fetch; state-transfer-machine.ts).
-  const live = new FileTree(TREE_OPTIONS);
-  const checkpointTree = new FileTree(TREE_OPTIONS);
+  const r = opts.restored;
+  const live = r ? FileTree.restore(r.snapshot, TREE_OPTIONS) : new FileTree(TREE_OPTIONS);
+  const checkpointTree = r ? FileTree.restore(r.snapshot, TREE_OPTIONS) : new FileTree(TREE_OPTIONS);
   const machine = new CheckpointingMachine(live, new FsStateMachine(live, policy), checkpointTree, new FsStateMachine(checkpointTree, policy));
+  if (r) machine.checkpointSeq = r.seq;
   const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
   if (opts.tickMs) replicaConfig.tickMs = opts.tickMs;
   return { auth, core: new Replica(replicaConfig, auth, machine, { byzantine: opts.byzantine }), machine };
@@ -76,22 +93,43 @@ export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreO
 
 const TREE_OPTIONS = { hash: sha256 };
 
+/** `--durability fsync`: what DIR holds, and how to start the core from it. */
+function durableStart(opts: ReplicaProcessOptions): { restored?: { seq: number; snapshot: Uint8Array }; wal: WalFile; wrap: (core: Replica) => DurableCore } | undefined {
+  if (opts.durability !== 'fsync') return undefined;
+  if (!opts.dataDir) throw new Error('--durability fsync needs --data DIR (the write-ahead log and checkpoint live there)');
+  if (opts.unreplicated) throw new Error('--durability fsync is for replicated groups, not --unreplicated');
+  mkdirSync(opts.dataDir, { recursive: true });
+  const loaded = loadDataDir(opts.dataDir, TREE_OPTIONS, opts.logger);
+  const restored = loaded.snapshot ? { seq: loaded.point.seq, snapshot: loaded.snapshot } : undefined;
+  return {
+    restored, wal: loaded.wal,
+    wrap: (core) => {
+      const outs = core.restore({ ...loaded.point, digest: loaded.digest ?? core.status().stableDigest });
+      return new DurableCore(core, loaded.wal, outs);
+    },
+  };
+}
+
 export async function startReplica(opts: ReplicaProcessOptions): Promise<RunningReplica> {
   const config = loadClusterConfig(opts.configPath);
   checkId(config, opts);
   const keyPath = opts.keyPath ?? keyFilePath(dirname(opts.configPath), opts.id);
   const key = readKeyFile(keyPath);
   if (key.id !== opts.id) throw new Error(`key file ${keyPath}: holds the key of node ${key.id}, not replica ${opts.id}`);
-  const { auth, core, machine } = makeReplicaCore(config, key, opts);
   const logger = opts.logger;
+  const durable = durableStart(opts);
+  const made = makeReplicaCore(config, key, { ...opts, restored: durable?.restored });
+  const { auth, machine } = made;
+  const core = durable && made.core instanceof Replica ? durable.wrap(made.core) : made.core;
+  const replica = core instanceof DurableCore ? core.inner : core;
   const metrics = new ReplicaMetrics({ replica: String(opts.id) });
   const me = config.replicas[opts.id];
   const transport = await createGrpcTransport({
     config, auth, self: opts.id, logger, maxMessageBytes: opts.maxMessageBytes,
     onDrop: (reason: string) => metrics.dropped.inc({ reason }),
     status: () => core.status(),
-    services: machine && core instanceof Replica
-      ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(core)) }] : [],
+    services: machine && replica instanceof Replica
+      ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(replica)) }] : [],
   });
   let fetcher: StateFetcher | undefined;
   const runtime = new ReplicaRuntime({
@@ -99,7 +137,9 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     onFetchState: (seq, digest) => fetcher?.fetch(seq, digest),
   });
   if (machine) {
-    const local = opts.dataDir ? openDataDir(opts.dataDir, machine, TREE_OPTIONS, logger) : undefined;
+    const hooks = core instanceof DurableCore
+      ? { certify: (seq: number) => core.certify(seq), onWritten: (seq: number) => core.checkpointWritten(seq) } : {};
+    const local = opts.dataDir ? openDataDir(opts.dataDir, machine, TREE_OPTIONS, logger, hooks) : undefined;
     fetcher = new StateFetcher({
       local,
       self: opts.id, replicas: config.replicas, tree: machine.live, treeOptions: TREE_OPTIONS, logger, maxMessageBytes: opts.maxMessageBytes,
@@ -128,6 +168,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     async stop() {
       fetcher?.stop();
       await runtime.stop();
+      durable?.wal.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };

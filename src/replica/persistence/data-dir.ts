@@ -4,14 +4,14 @@ import { FileTree, type FileTreeOptions } from '../../fs/file-tree.js';
 import type { Logger } from '../logger.js';
 import type { CheckpointingMachine } from '../state-transfer-machine.js';
 import { readCheckpointFile } from './checkpoint-file.js';
-import { CheckpointWriter } from './checkpoint-writer.js';
+import { CheckpointWriter, type CheckpointWriterHooks } from './checkpoint-writer.js';
 
 /**
  * The tree in DIR's checkpoint file, if usable. It is never executed on: the
  * state fetcher copies from it the partitions whose digest a certified
  * listing names, and fetches the rest from the other replicas.
  */
-export function openDataDir(dir: string, machine: CheckpointingMachine, treeOptions: FileTreeOptions, logger: Logger): FileTree | undefined {
+export function openDataDir(dir: string, machine: CheckpointingMachine, treeOptions: FileTreeOptions, logger: Logger, hooks: CheckpointWriterHooks = {}): FileTree | undefined {
   const found = readCheckpointFile(dir);
   let local: FileTree | undefined;
   if (typeof found === 'string') {
@@ -24,7 +24,7 @@ export function openDataDir(dir: string, machine: CheckpointingMachine, treeOpti
       logger.warn({ dir, err: (err as Error).message }, `refusing the checkpoint file in ${dir}: ${(err as Error).message}; recovering from the other replicas`);
     }
   }
-  const writer = new CheckpointWriter(dir, logger);
+  const writer = new CheckpointWriter(dir, logger, hooks);
   machine.onCheckpointAdvanced = (seq, tree) => writer.checkpointAdvanced(seq, tree);
   return local;
 }
