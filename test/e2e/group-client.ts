@@ -6,6 +6,7 @@ import { LocalInvoker } from '../../src/client/local-invoker.js';
 import { connectBfs } from '../../src/client/pbft-invoker.js';
 import { ROOT_HANDLE } from '../../src/fs/file-tree.js';
 import type { Attr, Credentials } from '../../src/fs/types.js';
+import { mulberry32 as prng } from '../../src/pbft/prng.js';
 
 const ROOT_CRED: Credentials = { uid: 0, gid: 0, groups: [] };
 
@@ -16,18 +17,6 @@ export function connectGroupClient(configPath: string, keyPath: string): Promise
 
 export function localClient(): BfsClient {
   return new BfsClient(new LocalInvoker(), { cred: ROOT_CRED, root: ROOT_HANDLE });
-}
-
-/** mulberry32: a small seeded PRNG so the workload is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Attributes without timestamps: the group's agreed time and a local clock differ. */

@@ -67,17 +67,8 @@ export function fhOf(res: FsResult): Handle {
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-// Small seeded PRNG (mulberry32): the same seed gives the same sequence.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded PRNG the core uses: the same seed gives the same sequence.
+export { mulberry32 } from '../../src/pbft/prng.js';
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];
