@@ -225,6 +225,11 @@ function checkClientKey(key: KeyFile, path: string, config: ClusterConfig, confi
 
 /** Connect to the group named by the cluster file; resolves once the client is ready to send. */
 export async function connectBfs(options: ConnectOptions): Promise<BfsClient> {
+  return new BfsClient(connectInvoker(options), { cred: options.cred });
+}
+
+/** The Invoker under connectBfs, for callers that wrap it (tests, tracing). */
+export function connectInvoker(options: ConnectOptions): PbftInvoker {
   const config = loadClusterConfig(options.configPath);
   const keyPaths = options.keyPath === undefined ? [defaultKeyPath(options.configPath, config)] : [options.keyPath].flat();
   const provider = getProvider(options.provider ?? 'native');
@@ -239,12 +244,11 @@ export async function connectBfs(options: ConnectOptions): Promise<BfsClient> {
     const makeCore = (): ClientCore => new ClientCore({ id: key.id, n, initialTimestamp: Date.now() * 1000, seed: (Date.now() ^ key.id) >>> 0 }, auth);
     return { transport, makeCore };
   });
-  const invoker = new PbftInvoker({
+  return new PbftInvoker({
     slots,
     replicas: config.replicas.map((r) => r.id),
     tickMs: options.tickMs ?? DEFAULT_CLIENT_TICK_MS,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     readOnlyOptimization: options.readOnlyOptimization,
   });
-  return new BfsClient(invoker, { cred: options.cred });
 }
