@@ -21,7 +21,7 @@ import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type
 import { replicaService, STREAM_PATH, statusToWire, toBuffer } from './grpc-service.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './memory.js';
 import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
-import { verifyEnvelope, type NodeAuthority } from './verify-envelope.js';
+import { checkIncoming, type NodeAuthority } from './verify-envelope.js';
 import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
 
 export { fetchStatus } from './grpc-service.js';
@@ -175,12 +175,8 @@ export class GrpcTransport implements Transport {
 
   private receive(from: NodeId, bytes: Buffer): void {
     if (this.closed) return;
-    if (bytes.length > this.maxMessageBytes) return this.drops.drop('oversize', from, { bytes: bytes.length });
-    const envelope = decodeEnvelope(bytes);
-    if (!envelope) return this.drops.drop('malformed', from);
-    if (envelope.type === 'hello') return this.drops.drop('unexpected', from);
-    const delivery = verifyEnvelope(this.auth, envelope, from);
-    if (typeof delivery === 'string') return this.drops.drop(delivery, from);
+    const delivery = checkIncoming(this.auth, bytes, from, this.maxMessageBytes);
+    if ('drop' in delivery) return this.drops.drop(delivery.drop, from, delivery.detail);
     this.delivered++;
     try {
       this.handler?.(delivery);

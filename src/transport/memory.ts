@@ -4,9 +4,9 @@
 // (drop, delay) for tests. Nodes are authenticated by construction: a node is
 // whoever holds its key in `connect`.
 import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type TransportStats } from './drops.js';
-import { decodeEnvelope, encodeEnvelope } from './codec.js';
+import { encodeEnvelope } from './codec.js';
 import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
-import { verifyEnvelope, type NodeAuthority } from './verify-envelope.js';
+import { checkIncoming, type NodeAuthority } from './verify-envelope.js';
 import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
 
 /** Decides the fate of one message on the wire. */
@@ -132,12 +132,8 @@ export class MemoryTransport implements Transport {
   /** @internal the receiving half: the same checks as a gRPC stream. */
   receive(from: NodeId, bytes: Uint8Array): void {
     if (this.closed) return;
-    if (bytes.length > this.maxMessageBytes) return this.drops.drop('oversize', from, { bytes: bytes.length });
-    const envelope = decodeEnvelope(bytes);
-    if (!envelope) return this.drops.drop('malformed', from);
-    if (envelope.type === 'hello') return this.drops.drop('unexpected', from);
-    const delivery = verifyEnvelope(this.auth, envelope, from);
-    if (typeof delivery === 'string') return this.drops.drop(delivery, from);
+    const delivery = checkIncoming(this.auth, bytes, from, this.maxMessageBytes);
+    if ('drop' in delivery) return this.drops.drop(delivery.drop, from, delivery.detail);
     this.delivered++;
     this.handler?.(delivery);
   }

@@ -4,6 +4,7 @@
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { DropReason } from './drops.js';
 import type { Delivery, Envelope, NodeId } from './transport.js';
+import { decodeEnvelope } from './codec.js';
 
 export type NodeAuthority = ReplicaAuth | ClientAuth;
 
@@ -35,4 +36,19 @@ export function verifyEnvelope(auth: NodeAuthority, envelope: Envelope, from: No
   const reply = auth.openReply(envelope.auth);
   if (!reply || reply.replica !== from) return 'bad-mac';
   return { type: 'reply', from, auth: envelope.auth, reply };
+}
+
+/**
+ * Every check an incoming frame goes through, the same for every transport:
+ * size, decoding, no hello after the handshake, then verifyEnvelope. Returns
+ * the delivery, or why (and with what detail) to drop the frame.
+ */
+export function checkIncoming(auth: NodeAuthority, bytes: Uint8Array, from: NodeId, maxMessageBytes: number):
+  Delivery | { drop: DropReason; detail?: Record<string, unknown> } {
+  if (bytes.length > maxMessageBytes) return { drop: 'oversize', detail: { bytes: bytes.length } };
+  const envelope = decodeEnvelope(bytes);
+  if (!envelope) return { drop: 'malformed' };
+  if (envelope.type === 'hello') return { drop: 'unexpected' };
+  const delivery = verifyEnvelope(auth, envelope, from);
+  return typeof delivery === 'string' ? { drop: delivery } : delivery;
 }
