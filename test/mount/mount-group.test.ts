@@ -2,19 +2,10 @@
 // 127.0.0.1) through connectBfs. Real tools copy trees in and out; the primary
 // is SIGKILLed in the middle of a copy, and every byte still checks out.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import type { BfsClient } from '../../src/client/bfs-client.js';
-import { connectBfs } from '../../src/client/pbft-invoker.js';
-import { mountBfs, unmount, type Mounted } from '../../mount/mount-command.js';
-import { Group } from '../e2e/group-harness.js';
-import { sh } from './fixtures/mount-helpers.js';
-
-function checksums(dir: string): Promise<string> {
-  return sh(`cd '${dir}' && find . -type f -print0 | sort -z | xargs -0 -r sha256sum`);
-}
+import { startGroupMount, type GroupMount } from './fixtures/group-mount.js';
+import { checksums, sh } from './fixtures/mount-helpers.js';
 
 /** `files` files of a few KiB to ~100 KiB under two levels of directories. */
 function makeTree(dir: string, files: number): Promise<string> {
@@ -26,31 +17,17 @@ function makeTree(dir: string, files: number): Promise<string> {
 }
 
 describe('mount: a real 4-replica group', { timeout: 420_000 }, () => {
-  let group: Group;
-  let client: BfsClient;
-  let mounted: Mounted;
+  let gm: GroupMount;
   let mnt: string;
   let local: string;
+  let group: GroupMount['group'];
 
   before(async () => {
-    group = await Group.start();
-    mnt = join(group.dir, 'mnt');
-    local = join(group.dir, 'local');
-    await mkdir(mnt);
-    await mkdir(local);
-    // Two client keys: two requests in flight at once.
-    // Generous bounds: on a loaded machine view changes are slow, and the test
-    // is about bytes surviving, not speed.
-    client = await connectBfs({ configPath: group.configPath, keyPath: group.clientKeyPaths.slice(0, 2), requestTimeoutMs: 120_000 });
-    mounted = await mountBfs(mnt, client, { log: pino({ level: 'silent' }), opTimeoutMs: 150_000 });
+    gm = await startGroupMount();
+    ({ mnt, local, group } = gm);
   });
 
-  after(async () => {
-    await mounted?.unmount().catch(() => undefined);
-    await unmount(mnt).catch(() => undefined);
-    await client?.close();
-    group?.stop();
-  });
+  after(async () => { await gm?.stop(); });
 
   it('cp -r and tar through the group keep every byte', async () => {
     await makeTree(join(local, 'a'), 8);

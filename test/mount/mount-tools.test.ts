@@ -2,12 +2,7 @@
 // of a network file system does every day must work byte for byte.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setupMount, sh, shFails, type TestMount } from './fixtures/mount-helpers.js';
-
-/** sha256 of every file below `dir`, as sorted "hash  ./path" lines. */
-function checksums(dir: string): Promise<string> {
-  return sh(`cd '${dir}' && find . -type f -print0 | sort -z | xargs -0 -r sha256sum`);
-}
+import { checksums, setupMount, sh, shFails, type TestMount } from './fixtures/mount-helpers.js';
 
 describe('mount: everyday tools', () => {
   let m: TestMount;
