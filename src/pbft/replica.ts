@@ -419,7 +419,12 @@ export class Replica implements GuardState {
     const signed = this.seal({ type: 'prepare', prepare });
     e.sentPrepare = signed;
     e.prepares.set(this.config.id, { digestHex: e.digestHex ?? '', signed });
-    this.broadcast(this.byz === 'wrong-digest' ? this.seal({ type: 'prepare', prepare: { ...prepare, digest: corruptBytes(prepare.digest) } }) : signed);
+    this.broadcastVote(signed, () => this.seal({ type: 'prepare', prepare: { ...prepare, digest: corruptBytes(prepare.digest) } }));
+  }
+
+  /** Our own PREPARE/COMMIT to everyone; a 'wrong-digest' replica sends `corrupted()` instead but keeps the true vote in its log. */
+  private broadcastVote(signed: Signed, corrupted: () => Signed): void {
+    this.broadcast(this.byz === 'wrong-digest' ? corrupted() : signed);
   }
 
   private onPrepare(signed: Signed, p: Prepare): void {
@@ -458,7 +463,7 @@ export class Replica implements GuardState {
     const signed = this.seal({ type: 'commit', commit });
     e.sentCommit = signed;
     e.commits.set(this.config.id, { digestHex: e.digestHex ?? '', signed });
-    this.broadcast(this.byz === 'wrong-digest' ? this.seal({ type: 'commit', commit: { ...commit, digest: corruptBytes(commit.digest) } }) : signed);
+    this.broadcastVote(signed, () => this.seal({ type: 'commit', commit: { ...commit, digest: corruptBytes(commit.digest) } }));
   }
 
   private onCommit(signed: Signed, c: Commit): void {
