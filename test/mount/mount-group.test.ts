@@ -7,6 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import { startGroupMount, type GroupMount } from './fixtures/group-mount.js';
 import { checksums, sh } from './fixtures/mount-helpers.js';
 
+/** Resolves once `dir` holds at least `count` files (polling; the copy is paced). */
+async function eventuallyFiles(dir: string, count: number): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const n = Number((await sh(`{ find '${dir}' -type f 2>/dev/null || true; } | wc -l`)).trim());
+    if (n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${dir} never held ${count} files`);
+}
+
 /** `files` files of a few KiB to ~100 KiB under two levels of directories. */
 function makeTree(dir: string, files: number): Promise<string> {
   return sh(`set -e; mkdir -p '${dir}/sub/deeper'
@@ -40,9 +50,11 @@ describe('mount: a real 4-replica group', { timeout: 420_000 }, () => {
     await makeTree(join(local, 'b'), 16);
     const before = await group.statuses();
     const primary = before.find((s) => s !== null)?.primary ?? 0;
-    const copy = sh(`cp -r '${local}/b' '${mnt}/b'`);
-    // Let the copy get going, then take the primary down.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // One file at a time with a pause between, so the kill surely lands mid-copy
+    // (an unpaced cp of this tree can finish before the kill on an idle machine).
+    const copy = sh(`set -e; cd '${local}/b'; mkdir -p '${mnt}/b/sub/deeper'
+      for f in $(find . -type f | sort); do cp "$f" '${mnt}/b/'"$f"; sleep 0.2; done`);
+    await eventuallyFiles(join(mnt, 'b'), 4);
     group.kill(primary);
     await copy;
     assert.equal(await checksums(`${mnt}/b`), await checksums(`${local}/b`));
