@@ -13,6 +13,7 @@ import { readRecord, seal, unseal, validateName, writeRecord } from './records.j
 import { EMPTY_ROOT, HashTree } from './hash-tree.js';
 import { ClientTable, type ClientReply } from './client-table.js';
 import { Store, inodeTreeDepth, stateDigest } from './store.js';
+import { CLIENT_PARTITION, PARTITION_INODES, PARTITION_LEVEL, PartitionImport, exportChunk, type PartitionChunk } from './partition-chunks.js';
 import { timespecOf } from './inode.js';
 import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
 
@@ -22,21 +23,15 @@ export interface FileTreeOptions {
 }
 
 export interface PartitionDigest { index: number; digest: Uint8Array }
+export { CLIENT_PARTITION, PARTITION_INODES, PartitionImport, type PartitionChunk };
 
 export const ROOT_HANDLE: Readonly<Handle> = Object.freeze({ ino: ROOT_INO, gen: 1 });
 
-// A partition is one level-2 node of the inode digest tree: 256 consecutive
-// inode numbers (partition p holds inodes p*256 .. p*256+255).
-export const PARTITION_INODES = 256;
-const PARTITION_LEVEL = 2;
 const SNAPSHOT_MAGIC = 'BFSSNAP';
 const PARTITION_MAGIC = 'BFSPART';
 const FORMAT_VERSION = 1;
 // Snapshots from version 2 on end with the last-reply table.
 const SNAPSHOT_VERSION = 2;
-// The reserved partition that holds the last-reply table (beyond any inode
-// partition; partition indices are u32 on the wire).
-export const CLIENT_PARTITION = 0xffffffff;
 
 type Handler = (ctx: Ctx, req: FsRequest) => FsResult;
 
@@ -278,6 +273,41 @@ export class FileTree {
     const digest = this.partitionDigest(index, bytes);
     if (expected && !bytesEqual(digest, expected)) throw new Error(`fs partition ${index}: content does not match the expected digest`);
     this.loadPartition(index, bytes);
+  }
+
+  // ── chunked state transfer (partition-chunks.ts) ─────────────────────────
+
+  // Partition `index` from `cursor` (undefined: the start) on, at most
+  // `bytesMax` bytes per chunk (at least one unit): a partition of any size
+  // moves in bounded messages. Throws on a malformed cursor.
+  exportPartitionChunk(index: number, cursor: Uint8Array | undefined, bytesMax: number): PartitionChunk {
+    return exportChunk({ store: this.store, clients: this.clients, limits: this.limits, hash: this.options.hash }, index, cursor, bytesMax);
+  }
+
+  // Receives the chunks of partition `index` (push, in order) and installs
+  // them on finish(expected), only if their digest is the expected one.
+  importPartitionChunks(index: number): PartitionImport {
+    return new PartitionImport(index, { limits: this.limits, hash: this.options.hash }, {
+      inodes: (lo, hi, nodes) => {
+        if (this.store.tentative) throw new Error('fs: importPartition during tentative execution');
+        this.store.replaceRange(lo, hi, nodes);
+      },
+      clients: (list) => this.clients.replaceAll(list),
+    });
+  }
+
+  // Copies partition `index` from `source` chunk by chunk (never one blob of
+  // the whole partition), checked against `expected` when given.
+  copyPartitionFrom(source: FileTree, index: number, chunkBytes: number, expected?: Uint8Array): void {
+    const imp = this.importPartitionChunks(index);
+    let cursor: Uint8Array | undefined;
+    for (;;) {
+      const chunk = source.exportPartitionChunk(index, cursor, chunkBytes);
+      imp.push(chunk.bytes);
+      if (chunk.done) break;
+      cursor = chunk.next;
+    }
+    imp.finish(expected);
   }
 
   private loadPartition(index: number, bytes: Uint8Array): void {
