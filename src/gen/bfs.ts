@@ -27,6 +27,7 @@ import type { LookupArgs as _bfs_LookupArgs, LookupArgs__Output as _bfs_LookupAr
 import type { LookupRes as _bfs_LookupRes, LookupRes__Output as _bfs_LookupRes__Output } from './bfs/LookupRes.js';
 import type { MkdirArgs as _bfs_MkdirArgs, MkdirArgs__Output as _bfs_MkdirArgs__Output } from './bfs/MkdirArgs.js';
 import type { NewView as _bfs_NewView, NewView__Output as _bfs_NewView__Output } from './bfs/NewView.js';
+import type { PartitionChunk as _bfs_PartitionChunk, PartitionChunk__Output as _bfs_PartitionChunk__Output } from './bfs/PartitionChunk.js';
 import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from './bfs/PartitionDigest.js';
 import type { PrePrepare as _bfs_PrePrepare, PrePrepare__Output as _bfs_PrePrepare__Output } from './bfs/PrePrepare.js';
 import type { Prepare as _bfs_Prepare, Prepare__Output as _bfs_Prepare__Output } from './bfs/Prepare.js';
@@ -92,6 +93,7 @@ export interface ProtoGrpcType {
     LookupRes: MessageTypeDefinition<_bfs_LookupRes, _bfs_LookupRes__Output>
     MkdirArgs: MessageTypeDefinition<_bfs_MkdirArgs, _bfs_MkdirArgs__Output>
     NewView: MessageTypeDefinition<_bfs_NewView, _bfs_NewView__Output>
+    PartitionChunk: MessageTypeDefinition<_bfs_PartitionChunk, _bfs_PartitionChunk__Output>
     PartitionDigest: MessageTypeDefinition<_bfs_PartitionDigest, _bfs_PartitionDigest__Output>
     PrePrepare: MessageTypeDefinition<_bfs_PrePrepare, _bfs_PrePrepare__Output>
     Prepare: MessageTypeDefinition<_bfs_Prepare, _bfs_Prepare__Output>

@@ -2,6 +2,7 @@
 
 import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from '../bfs/PartitionDigest.js';
 import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } from '../bfs/Signed.js';
+import type { PartitionChunk as _bfs_PartitionChunk, PartitionChunk__Output as _bfs_PartitionChunk__Output } from '../bfs/PartitionChunk.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchStateReply {
@@ -19,6 +20,10 @@ export interface FetchStateReply {
    * pre-prepares, prepares and commits (verified by the receiver's core)
    */
   'log'?: (_bfs_Signed)[];
+  /**
+   * chunked: consecutive chunks of `partitions`, in order, within bytes_max
+   */
+  'chunks'?: (_bfs_PartitionChunk)[];
 }
 
 export interface FetchStateReply__Output {
@@ -36,4 +41,8 @@ export interface FetchStateReply__Output {
    * pre-prepares, prepares and commits (verified by the receiver's core)
    */
   'log': (_bfs_Signed__Output)[];
+  /**
+   * chunked: consecutive chunks of `partitions`, in order, within bytes_max
+   */
+  'chunks': (_bfs_PartitionChunk__Output)[];
 }

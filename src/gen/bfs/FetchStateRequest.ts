@@ -23,6 +23,14 @@ export interface FetchStateRequest {
    * > 0: send the signed protocol messages of committed batches from here on
    */
   'logFrom'?: (number | string | Long);
+  /**
+   * answer `partitions` with chunks (bounded size) instead of whole blobs
+   */
+  'chunked'?: (boolean);
+  /**
+   * chunked: resume the first of `partitions` here (empty: its start)
+   */
+  'cursor'?: (Buffer | Uint8Array | string);
 }
 
 export interface FetchStateRequest__Output {
@@ -46,4 +54,12 @@ export interface FetchStateRequest__Output {
    * > 0: send the signed protocol messages of committed batches from here on
    */
   'logFrom': (number);
+  /**
+   * answer `partitions` with chunks (bounded size) instead of whole blobs
+   */
+  'chunked': (boolean);
+  /**
+   * chunked: resume the first of `partitions` here (empty: its start)
+   */
+  'cursor': (Buffer);
 }
