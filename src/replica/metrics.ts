@@ -18,6 +18,26 @@ export class ReplicaMetrics {
   readonly dropped = new Counter({ name: 'bfs_messages_dropped_total', help: 'Messages dropped, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly events = new Counter({ name: 'bfs_events_total', help: 'Protocol events reported by the core, by name', labelNames: ['event'] as const, registers: [this.registry] });
 
+  // State transfer (issue #6), on the fetching side: one attempt per source
+  // replica tried; duration is from the core asking to the state installed.
+  readonly stateTransfers = new Counter({
+    name: 'bfs_state_transfers_total', help: 'State transfer attempts by result (installed, refused: a source lied, failed: error or timeout, superseded: a newer checkpoint)',
+    labelNames: ['result'] as const, registers: [this.registry],
+  });
+  readonly stateTransferBytes = new Counter({ name: 'bfs_state_transfer_bytes_total', help: 'Partition bytes received by state transfer (verified or not)', registers: [this.registry] });
+  readonly stateTransferPartitions = new Counter({
+    name: 'bfs_state_transfer_partitions_total', help: 'Partitions installed by state transfer, by where they came from (network, local: our checkpoint file)',
+    labelNames: ['from'] as const, registers: [this.registry],
+  });
+  readonly stateTransferChunks = new Counter({ name: 'bfs_state_transfer_chunks_total', help: 'Partition chunks received by state transfer', registers: [this.registry] });
+  readonly stateTransferDuration = new Histogram({
+    name: 'bfs_state_transfer_duration_seconds', help: 'Time from the core asking for a checkpoint to its state installed',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600], registers: [this.registry],
+  });
+  readonly stateTransferActive = new Gauge({ name: 'bfs_state_transfer_in_progress', help: '1 while this replica fetches state', registers: [this.registry] });
+  // On the serving side.
+  readonly stateTransferServedBytes = new Counter({ name: 'bfs_state_transfer_served_bytes_total', help: 'Partition chunk bytes served to lagging replicas', registers: [this.registry] });
+
   constructor(labels: Record<string, string> = {}) {
     this.registry.setDefaultLabels(labels);
     collectDefaultMetrics({ register: this.registry });

@@ -129,7 +129,9 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     onDrop: (reason: string) => metrics.dropped.inc({ reason }),
     status: () => core.status(),
     services: machine && replica instanceof Replica
-      ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(replica)) }] : [],
+      ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(replica), (reply) => {
+        for (const c of reply.chunks) metrics.stateTransferServedBytes.inc(c.data.length);
+      }) }] : [],
   });
   let fetcher: StateFetcher | undefined;
   const runtime = new ReplicaRuntime({
@@ -142,7 +144,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     const local = opts.dataDir ? openDataDir(opts.dataDir, machine, TREE_OPTIONS, logger, hooks) : undefined;
     fetcher = new StateFetcher({
       local,
-      self: opts.id, replicas: config.replicas, tree: machine.live, treeOptions: TREE_OPTIONS, logger, maxMessageBytes: opts.maxMessageBytes,
+      self: opts.id, replicas: config.replicas, tree: machine.live, treeOptions: TREE_OPTIONS, logger, maxMessageBytes: opts.maxMessageBytes, metrics,
       onInstalled: (seq, digest) => {
         machine.installed(seq);
         runtime.stateTransferred(seq, digest);

@@ -3,18 +3,23 @@
 //
 // 1. Ask one replica for its partition listing at the wanted seq and check that
 //    it implies the certified state digest (FileTree.digestFromPartitions).
-// 2. Fetch only the partitions whose digest differs from ours (diffPartitions),
-//    a bounded number of bytes per call; each blob is checked against the
-//    listing before it is imported (importPartition refuses anything else).
+// 2. Fetch only the partitions whose digest differs from ours (diffPartitions)
+//    in chunks of at most chunkBytesMax per call (a partition of any size: a
+//    1 GiB file moves in 4 MiB messages). Each partition is staged aside and
+//    installed only once its digest equals the listing's (PartitionImport).
 // 3. Check the whole tree's digest against the certified one.
 // A wrong, missing, late or malformed answer moves us on to the next replica.
-// Memory is bounded by one reply (bytesPerCall, at least one partition).
+//
+// Memory: one reply being processed, the next one in flight (asked for as soon
+// as a reply arrives, from the cursor the server claims; checked against the
+// cursor we compute before it is used), and the partition being staged.
 import * as grpc from '@grpc/grpc-js';
-import { FileTree, type FileTreeOptions, type PartitionDigest } from '../fs/file-tree.js';
+import { FileTree, type FileTreeOptions, type PartitionDigest, type PartitionImport } from '../fs/file-tree.js';
 import type { ReplicaInfo } from '../transport/cluster-config.js';
 import type { Signed } from '../pbft/types.js';
 import type { Logger } from './logger.js';
-import { callFetch, FETCH_BYTES_DEFAULT } from './state-transfer-service.js';
+import type { ReplicaMetrics } from './metrics.js';
+import { callFetch, FETCH_BYTES_DEFAULT, PARTITIONS_PER_REPLY_MAX, startFetch, type FetchCall, type WireChunk } from './state-transfer-service.js';
 
 export interface FetcherOptions {
   self: number;
@@ -31,24 +36,42 @@ export interface FetcherOptions {
   deliverLog?(log: Signed[]): void;
   /** The core's last executed seq (to ask for the log after it). */
   lastExecuted?(): number;
-  bytesPerCall?: number;
+  /** Partition bytes per call (the server caps it at 32 MiB); tests use small ones. */
+  chunkBytesMax?: number;
   callTimeoutMs?: number;
   /** Pause after a full round of replicas failed (they may not have reached the checkpoint yet). */
   retryDelayMs?: number;
   maxMessageBytes?: number;
+  /** The replica's registry: bfs_state_transfer_* (see metrics.ts). */
+  metrics?: ReplicaMetrics;
 }
 
-export interface TransferStats { seq: number; partitions: number; bytes: number; ms: number; source: number }
+export interface TransferStats {
+  seq: number;
+  /** Partitions that differed, and how many of them came over the network. */
+  partitions: number; fetchedPartitions: number;
+  bytes: number; chunks: number;
+  /** This source's transfer, and from the core's request to the install (retries included). */
+  ms: number; catchUpMs: number;
+  source: number;
+  /** The largest reply's partition bytes. */
+  chunkBytesLargest: number;
+}
 
-interface Target { seq: number; digest: Uint8Array }
+interface Target { seq: number; digest: Uint8Array; askedAt: number }
 
 class TargetChanged extends Error {}
+/** The source sent something that does not verify: a Byzantine or broken replica. */
+class Refused extends Error {}
 
 /** Log requests after a transfer (each up to one window of batches). */
 const LOG_ROUNDS_MAX = 8;
+const ZERO_DIGEST = new Uint8Array(32);
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').slice(0, 16);
+
+interface Progress { bytes: number; chunks: number; fetched: number; chunkBytesLargest: number }
 
 export class StateFetcher {
   private target: Target | null = null;
@@ -56,7 +79,7 @@ export class StateFetcher {
   private stopped = false;
   private readonly clients = new Map<number, grpc.Client>();
   private next: number;
-  /** The last completed transfer (for logs, tests and the report's numbers). */
+  /** The last completed transfer (for logs, tests and the bench). */
   lastStats: TransferStats | undefined;
 
   constructor(private readonly opts: FetcherOptions) {
@@ -65,7 +88,8 @@ export class StateFetcher {
 
   /** The core asked for this checkpoint (a later call replaces an earlier target). */
   fetch(seq: number, digest: Uint8Array): void {
-    this.target = { seq, digest };
+    this.target = { seq, digest, askedAt: this.target?.askedAt ?? Date.now() };
+    this.opts.metrics?.stateTransferActive.set(1);
     if (!this.running) void this.loop();
   }
 
@@ -92,6 +116,7 @@ export class StateFetcher {
   /** Try every other replica once; true when the state is installed. */
   private async tryOneRound(t: Target): Promise<boolean> {
     const n = this.opts.replicas.length;
+    const m = this.opts.metrics;
     for (let k = 0; k < n - 1 && !this.stopped; k++) {
       const source = this.next;
       this.next = (this.next + 1) % n;
@@ -99,11 +124,15 @@ export class StateFetcher {
       try {
         await this.fetchFrom(source, t);
         this.target = null;
+        m?.stateTransfers.inc({ result: 'installed' });
+        m?.stateTransferDuration.observe((Date.now() - t.askedAt) / 1000);
+        m?.stateTransferActive.set(0);
         this.opts.onInstalled(t.seq, t.digest);
         await this.catchUpLog(source, t.seq);
         return true;
       } catch (err) {
-        if (err instanceof TargetChanged) return false;
+        if (err instanceof TargetChanged) { m?.stateTransfers.inc({ result: 'superseded' }); return false; }
+        m?.stateTransfers.inc({ result: err instanceof Refused ? 'refused' : 'failed' });
         this.opts.logger.warn({ source, seq: t.seq, err: (err as Error).message }, `state transfer from replica ${source} failed; trying another`);
       }
     }
@@ -117,34 +146,81 @@ export class StateFetcher {
     const first = await callFetch(client, { seq: t.seq, list: true, partitions: [], bytesMax: 0 }, timeoutMs);
     if (first.seq !== t.seq) throw new Error(`it holds checkpoint ${first.seq}, not ${t.seq}`);
     const listed = FileTree.digestFromPartitions(first.listing, this.opts.treeOptions);
-    if (!sameBytes(listed, t.digest)) throw new Error(`its partition listing implies state ${hex(listed)}, the certified one is ${hex(t.digest)}`);
+    if (!sameBytes(listed, t.digest)) throw new Refused(`its partition listing implies state ${hex(listed)}, the certified one is ${hex(t.digest)}`);
     const expected = new Map<number, Uint8Array>(first.listing.map((p: PartitionDigest) => [p.index, p.digest]));
-    let wanted = this.opts.tree.diffPartitions(first.listing);
-    const total = wanted.length;
-    let bytes = 0;
-    wanted = this.importLocal(wanted, expected);
-    this.opts.logger.info({ source, seq: t.seq, partitions: total }, `state transfer: fetching ${total} partitions of checkpoint ${t.seq} from replica ${source}`);
-    while (wanted.length > 0) {
-      if (this.target !== t) throw new TargetChanged();
-      const reply = await callFetch(client, { seq: t.seq, list: false, partitions: wanted, bytesMax: this.opts.bytesPerCall ?? FETCH_BYTES_DEFAULT }, timeoutMs);
-      if (reply.seq !== t.seq) throw new Error(`it moved to checkpoint ${reply.seq}`);
-      if (reply.indices.length === 0) throw new Error('it sent no partition');
-      for (let i = 0; i < reply.indices.length; i++) {
-        const index = reply.indices[i];
-        if (index !== wanted[i]) throw new Error(`it sent partition ${index}, we asked for ${wanted[i]}`);
-        // Partitions only we have are absent from the listing: the blob must empty them.
-        this.opts.tree.importPartition(index, reply.blobs[i], expected.get(index) ?? new Uint8Array(32));
-        bytes += reply.blobs[i].length;
-      }
-      wanted = wanted.slice(reply.indices.length);
-    }
+    const differing = this.opts.tree.diffPartitions(first.listing);
+    const wanted = this.importLocal(differing, expected);
+    this.opts.logger.info({ source, seq: t.seq, partitions: wanted.length }, `state transfer: fetching ${wanted.length} partitions of checkpoint ${t.seq} from replica ${source}`);
+    const progress: Progress = { bytes: 0, chunks: 0, fetched: 0, chunkBytesLargest: 0 };
+    await this.fetchPartitions(client, t, wanted, expected, progress);
     const final = this.opts.tree.digest();
-    if (!sameBytes(final, t.digest)) throw new Error(`state after transfer is ${hex(final)}, the certified one is ${hex(t.digest)}`);
+    if (!sameBytes(final, t.digest)) throw new Refused(`state after transfer is ${hex(final)}, the certified one is ${hex(t.digest)}`);
     const ms = Date.now() - started;
-    this.lastStats = { seq: t.seq, partitions: total, bytes, ms, source };
-    const mibps = ms > 0 ? bytes / 1048576 / (ms / 1000) : 0;
-    this.opts.logger.info({ source, seq: t.seq, partitions: total, bytes, ms, mibPerS: Number(mibps.toFixed(1)) },
-      `state transfer done: checkpoint ${t.seq}, ${total} partitions, ${(bytes / 1048576).toFixed(1)} MiB in ${ms} ms`);
+    this.lastStats = {
+      seq: t.seq, partitions: differing.length, fetchedPartitions: progress.fetched, bytes: progress.bytes, chunks: progress.chunks,
+      ms, catchUpMs: Date.now() - t.askedAt, source, chunkBytesLargest: progress.chunkBytesLargest,
+    };
+    const mibps = ms > 0 ? progress.bytes / 1048576 / (ms / 1000) : 0;
+    this.opts.logger.info({ source, seq: t.seq, partitions: progress.fetched, chunks: progress.chunks, bytes: progress.bytes, ms, mibPerS: Number(mibps.toFixed(1)) },
+      `state transfer done: checkpoint ${t.seq}, ${progress.fetched} partitions, ${(progress.bytes / 1048576).toFixed(1)} MiB in ${ms} ms`);
+  }
+
+  /**
+   * Fetches `wanted` (ascending) from one source in chunks and installs each
+   * partition once it verifies. The next call is in flight while a reply is
+   * processed.
+   */
+  private async fetchPartitions(client: grpc.Client, t: Target, wanted: number[], expected: Map<number, Uint8Array>, progress: Progress): Promise<void> {
+    const timeoutMs = this.opts.callTimeoutMs ?? 30_000;
+    const chunkBytesMax = this.opts.chunkBytesMax ?? FETCH_BYTES_DEFAULT;
+    const ask = (partitions: number[], cursor?: Uint8Array): FetchCall => {
+      const call = startFetch(client, { seq: t.seq, list: false, partitions: partitions.slice(0, PARTITIONS_PER_REPLY_MAX), bytesMax: chunkBytesMax, chunked: true, cursor }, timeoutMs);
+      call.reply.catch(() => undefined);   // an abandoned call must not be an unhandled rejection
+      return call;
+    };
+    let pending: FetchCall | undefined = wanted.length > 0 ? ask(wanted) : undefined;
+    let staging: PartitionImport | undefined;
+    let at = 0;   // wanted[at] is the partition being fetched
+    try {
+      while (pending) {
+        if (this.target !== t || this.stopped) throw new TargetChanged();
+        const reply = await pending.reply;
+        pending = undefined;
+        if (reply.seq !== t.seq) throw new Error(`it moved to checkpoint ${reply.seq}`);
+        if (reply.chunks.length === 0) throw new Refused('it sent no chunk');
+        const ahead = nextAsk(wanted, at, reply.chunks);
+        if (ahead) pending = ask(ahead.partitions, ahead.cursor);
+        let replyBytes = 0;
+        for (let k = 0; k < reply.chunks.length; k++) {
+          const chunk = reply.chunks[k];
+          const index = wanted[at];
+          if (chunk.index !== index) throw new Refused(`it sent a chunk of partition ${chunk.index}, we asked for ${index}`);
+          staging ??= this.opts.tree.importPartitionChunks(index);
+          const unitsBefore = staging.units;
+          refuseOnThrow(() => staging?.push(chunk.data));
+          progress.bytes += chunk.data.length;
+          progress.chunks++;
+          replyBytes += chunk.data.length;
+          this.opts.metrics?.stateTransferBytes.inc(chunk.data.length);
+          this.opts.metrics?.stateTransferChunks.inc();
+          if (chunk.done) {
+            refuseOnThrow(() => staging?.finish(expected.get(index) ?? ZERO_DIGEST));
+            staging = undefined;
+            at++;
+            progress.fetched++;
+            this.opts.metrics?.stateTransferPartitions.inc({ from: 'network' });
+            continue;
+          }
+          if (k !== reply.chunks.length - 1) throw new Refused(`it sent more after an unfinished chunk of partition ${index}`);
+          if (staging.units === unitsBefore) throw new Refused(`it sent a chunk of partition ${index} without progress`);
+          if (!sameBytes(staging.cursor(), chunk.next)) throw new Refused(`its cursor for partition ${index} does not follow its chunks`);
+        }
+        progress.chunkBytesLargest = Math.max(progress.chunkBytesLargest, replyBytes);
+      }
+      if (at < wanted.length) throw new Refused(`it stopped after ${at} of ${wanted.length} partitions`);
+    } finally {
+      pending?.cancel();
+    }
   }
 
   /** Partitions our disk copy already has with the listed digest: no network needed. */
@@ -156,8 +232,14 @@ export class StateFetcher {
     for (const i of wanted) {
       const want = expected.get(i);
       const got = have.get(i);
-      if (want && got && sameBytes(want, got)) this.opts.tree.importPartition(i, local.exportPartition(i), want);
-      else rest.push(i);
+      if (!want || !got || !sameBytes(want, got)) { rest.push(i); continue; }
+      try {
+        this.opts.tree.copyPartitionFrom(local, i, this.opts.chunkBytesMax ?? FETCH_BYTES_DEFAULT, want);
+        this.opts.metrics?.stateTransferPartitions.inc({ from: 'local' });
+      } catch (err) {
+        this.opts.logger.warn({ partition: i, err: (err as Error).message }, 'state transfer: a partition of our checkpoint file did not verify; fetching it');
+        rest.push(i);
+      }
     }
     if (rest.length < wanted.length) this.opts.logger.info({ partitions: wanted.length - rest.length }, `state transfer: ${wanted.length - rest.length} partitions from our checkpoint file`);
     return rest;
@@ -189,6 +271,28 @@ export class StateFetcher {
       this.clients.set(id, c);
     }
     return c;
+  }
+}
+
+/**
+ * What to ask for after `chunks` (as the server claims them: checked while
+ * they are processed): the partitions not finished by them, the first from the
+ * cursor of its unfinished chunk. Undefined when nothing is left.
+ */
+function nextAsk(wanted: number[], at: number, chunks: WireChunk[]): { partitions: number[]; cursor?: Uint8Array } | undefined {
+  const finished = chunks.filter((c) => c.done).length;
+  const partitions = wanted.slice(at + finished);
+  if (partitions.length === 0) return undefined;
+  const last = chunks[chunks.length - 1];
+  return { partitions, cursor: last.done ? undefined : last.next };
+}
+
+/** Errors from staging a chunk are the source's fault. */
+function refuseOnThrow(f: () => void): void {
+  try {
+    f();
+  } catch (err) {
+    throw new Refused((err as Error).message);
   }
 }
 

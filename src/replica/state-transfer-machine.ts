@@ -11,6 +11,9 @@
 import type { ClientId, StateMachine } from '../pbft/types.js';
 import type { FileTree } from '../fs/file-tree.js';
 
+/** Chunk size when copying installed partitions into the checkpoint tree. */
+const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
+
 interface ExecutedOp { op: Uint8Array; client: ClientId; timeMs: number; timestamp?: number }
 interface Mark { seq: number; index: number }
 
@@ -96,8 +99,9 @@ export class CheckpointingMachine implements StateMachine {
     this.pending = [];
     this.marks = [];
     this.tentativeFrom = null;
+    // Chunk by chunk: a partition may be far larger than one blob should be.
     for (const i of this.checkpointTree.diffPartitions(this.live.partitions())) {
-      this.checkpointTree.importPartition(i, this.live.exportPartition(i));
+      this.checkpointTree.copyPartitionFrom(this.live, i, COPY_CHUNK_BYTES);
     }
     this.checkpointSeq = seq;
     this.onCheckpointAdvanced?.(seq, this.checkpointTree);

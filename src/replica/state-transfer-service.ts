@@ -9,8 +9,14 @@ import type { Signed } from '../pbft/types.js';
 
 export const FETCH_STATE_PATH = '/bfs.StateTransfer/Fetch';
 
-export interface FetchStateRequest { seq: number; list: boolean; partitions: number[]; bytesMax: number; logFrom?: number }
-export interface FetchStateReply { seq: number; listing: PartitionDigest[]; indices: number[]; blobs: Uint8Array[]; log: Signed[] }
+export interface FetchStateRequest {
+  seq: number; list: boolean; partitions: number[]; bytesMax: number; logFrom?: number;
+  /** Answer `partitions` with chunks, the first from `cursor` (the only way partitions are served now). */
+  chunked?: boolean; cursor?: Uint8Array;
+}
+/** A PartitionChunk on the wire (src/fs/partition-chunks.ts). */
+export interface WireChunk { index: number; data: Uint8Array; done: boolean; next: Uint8Array }
+export interface FetchStateReply { seq: number; listing: PartitionDigest[]; indices: number[]; blobs: Uint8Array[]; log: Signed[]; chunks: WireChunk[] }
 
 const root = protobuf.loadSync(PROTO_PATH);
 const RequestType = root.lookupType('bfs.FetchStateRequest');
@@ -26,21 +32,27 @@ function bytes(v: unknown): Uint8Array {
 }
 
 export function encodeFetchRequest(r: FetchStateRequest): Uint8Array {
-  return RequestType.encode({ seq: r.seq, list: r.list, partitions: r.partitions, bytesMax: r.bytesMax, logFrom: r.logFrom ?? 0 }).finish();
+  return RequestType.encode({
+    seq: r.seq, list: r.list, partitions: r.partitions, bytesMax: r.bytesMax, logFrom: r.logFrom ?? 0,
+    chunked: r.chunked ?? false, cursor: r.cursor ?? new Uint8Array(0),
+  }).finish();
 }
 
 /** null when malformed. */
 export function decodeFetchRequest(b: Uint8Array): FetchStateRequest | null {
   try {
     const d = RequestType.decode(b) as unknown as Decoded;
-    return { seq: num(d.seq), list: d.list === true, partitions: arr(d.partitions).map(num), bytesMax: num(d.bytesMax), logFrom: num(d.logFrom) };
+    return {
+      seq: num(d.seq), list: d.list === true, partitions: arr(d.partitions).map(num), bytesMax: num(d.bytesMax), logFrom: num(d.logFrom),
+      chunked: d.chunked === true, cursor: d.cursor === undefined ? undefined : bytes(d.cursor),
+    };
   } catch {
     return null;
   }
 }
 
 export function encodeFetchReply(r: FetchStateReply): Uint8Array {
-  return ReplyType.encode({ seq: r.seq, listing: r.listing, indices: r.indices, blobs: r.blobs, log: r.log }).finish();
+  return ReplyType.encode({ seq: r.seq, listing: r.listing, indices: r.indices, blobs: r.blobs, log: r.log, chunks: r.chunks }).finish();
 }
 
 /** null when malformed (a Byzantine server's garbage). */
@@ -58,7 +70,11 @@ export function decodeFetchReply(b: Uint8Array): FetchStateReply | null {
       const o = x as Decoded;
       return { body: bytes(o.body), signer: num(o.signer), sig: bytes(o.sig) };
     });
-    return { seq: num(d.seq), listing, indices, blobs, log };
+    const chunks = arr(d.chunks).map((x) => {
+      const o = x as Decoded;
+      return { index: num(o.index), data: bytes(o.data), done: o.done === true, next: bytes(o.next) };
+    });
+    return { seq: num(d.seq), listing, indices, blobs, log, chunks };
   } catch {
     return null;
   }
@@ -70,27 +86,37 @@ export interface CheckpointSource { readonly checkpointTree: FileTree; readonly 
 /** The signed messages of committed batches from `from` on, within `bytesMax` (the core's log). */
 export type CommittedLog = (from: number, bytesMax: number) => Signed[];
 
-/** Blob budget per reply when the client asks for none or too much. */
+/** Chunk budget per reply when the client asks for none or too much. */
 export const FETCH_BYTES_DEFAULT = 4 * 1024 * 1024;
 const FETCH_BYTES_MAX = 32 * 1024 * 1024;
+/** Partitions one reply covers at most (each costs a chunk header even when empty). */
+export const PARTITIONS_PER_REPLY_MAX = 1024;
 
-/** Answer one request from the checkpoint tree; a different seq gets only our seq. */
+/**
+ * Answer one request from the checkpoint tree; a different seq gets only our
+ * seq. Partitions go out as chunks of at most the budget in all (plus at most
+ * one unit: a block, an entry, a head or one client's reply), so a reply stays
+ * far below the message limit whatever the partitions hold. A request for
+ * whole blobs (not chunked) gets none: a blob of a big partition would not fit
+ * a message.
+ */
 export function answerFetch(src: CheckpointSource, req: FetchStateRequest, log?: CommittedLog): FetchStateReply {
-  const reply: FetchStateReply = { seq: src.checkpointSeq, listing: [], indices: [], blobs: [], log: [] };
+  const reply: FetchStateReply = { seq: src.checkpointSeq, listing: [], indices: [], blobs: [], log: [], chunks: [] };
   const budgetBytes = req.bytesMax > 0 ? Math.min(req.bytesMax, FETCH_BYTES_MAX) : FETCH_BYTES_DEFAULT;
   // The log is what follows a checkpoint: it is served whatever our checkpoint is.
   if (req.logFrom && req.logFrom > 0 && log) reply.log = log(req.logFrom, budgetBytes);
   if (req.seq !== src.checkpointSeq) return reply;
   if (req.list) reply.listing = src.checkpointTree.partitions();
-  const budget = budgetBytes;
+  if (!req.chunked) return reply;
   let used = 0;
-  for (const i of req.partitions) {
-    if (!Number.isInteger(i) || i < 0) break;
-    const blob = src.checkpointTree.exportPartition(i);
-    if (reply.blobs.length > 0 && used + blob.length > budget) break;
-    reply.indices.push(i);
-    reply.blobs.push(blob);
-    used += blob.length;
+  let cursor = req.cursor;
+  for (const index of req.partitions.slice(0, PARTITIONS_PER_REPLY_MAX)) {
+    if (!Number.isInteger(index) || index < 0 || used >= budgetBytes) break;
+    const chunk = src.checkpointTree.exportPartitionChunk(index, cursor, budgetBytes - used);
+    cursor = undefined;
+    reply.chunks.push({ index, data: chunk.bytes, done: chunk.done, next: chunk.next });
+    used += chunk.bytes.length;
+    if (!chunk.done) break;
   }
   return reply;
 }
@@ -105,14 +131,19 @@ export const stateTransferService: grpc.ServiceDefinition = {
   },
 };
 
+/** Told what each reply served (metrics). */
+export type OnServed = (reply: FetchStateReply) => void;
+
 /** The service implementation for grpc.Server.addService. */
-export function stateTransferImplementation(src: CheckpointSource, log?: CommittedLog): grpc.UntypedServiceImplementation {
+export function stateTransferImplementation(src: CheckpointSource, log?: CommittedLog, onServed?: OnServed): grpc.UntypedServiceImplementation {
   return {
     Fetch: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const req = decodeFetchRequest(call.request);
       if (!req) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'malformed FetchStateRequest' });
       try {
-        callback(null, toBuffer(encodeFetchReply(answerFetch(src, req, log))));
+        const reply = answerFetch(src, req, log);
+        onServed?.(reply);
+        callback(null, toBuffer(encodeFetchReply(reply)));
       } catch (err) {
         callback({ code: grpc.status.INTERNAL, details: (err as Error).message });
       }
@@ -120,16 +151,26 @@ export function stateTransferImplementation(src: CheckpointSource, log?: Committ
   };
 }
 
-/** One Fetch call; rejects on transport errors and malformed replies. */
-export function callFetch(client: grpc.Client, req: FetchStateRequest, timeoutMs: number): Promise<FetchStateReply> {
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(FETCH_STATE_PATH, raw, raw, toBuffer(encodeFetchRequest(req)), { deadline: Date.now() + timeoutMs }, (err, reply) => {
+/** One Fetch call in flight: its reply, and a way to abandon it. */
+export interface FetchCall { reply: Promise<FetchStateReply>; cancel(): void }
+
+/** Starts one Fetch call; the reply rejects on transport errors and malformed replies. */
+export function startFetch(client: grpc.Client, req: FetchStateRequest, timeoutMs: number): FetchCall {
+  let call: grpc.ClientUnaryCall | undefined;
+  const reply = new Promise<FetchStateReply>((resolve, reject) => {
+    call = client.makeUnaryRequest(FETCH_STATE_PATH, raw, raw, toBuffer(encodeFetchRequest(req)), { deadline: Date.now() + timeoutMs }, (err, bytes) => {
       if (err) return reject(new Error(err.details || err.message));
-      const decoded = reply ? decodeFetchReply(reply) : null;
+      const decoded = bytes ? decodeFetchReply(bytes) : null;
       if (!decoded) return reject(new Error('malformed FetchStateReply'));
       resolve(decoded);
     });
   });
+  return { reply, cancel: () => call?.cancel() };
+}
+
+/** One Fetch call; rejects on transport errors and malformed replies. */
+export function callFetch(client: grpc.Client, req: FetchStateRequest, timeoutMs: number): Promise<FetchStateReply> {
+  return startFetch(client, req, timeoutMs).reply;
 }
 
 /** Entries served per log request at most (one watermark window). */
