@@ -7,6 +7,7 @@ import type { Attr as _bfs_Attr, Attr__Output as _bfs_Attr__Output } from './bfs
 import type { AttrRes as _bfs_AttrRes, AttrRes__Output as _bfs_AttrRes__Output } from './bfs/AttrRes.js';
 import type { AuthReply as _bfs_AuthReply, AuthReply__Output as _bfs_AuthReply__Output } from './bfs/AuthReply.js';
 import type { AuthRequest as _bfs_AuthRequest, AuthRequest__Output as _bfs_AuthRequest__Output } from './bfs/AuthRequest.js';
+import type { Bundle as _bfs_Bundle, Bundle__Output as _bfs_Bundle__Output } from './bfs/Bundle.js';
 import type { Checkpoint as _bfs_Checkpoint, Checkpoint__Output as _bfs_Checkpoint__Output } from './bfs/Checkpoint.js';
 import type { Commit as _bfs_Commit, Commit__Output as _bfs_Commit__Output } from './bfs/Commit.js';
 import type { CreateArgs as _bfs_CreateArgs, CreateArgs__Output as _bfs_CreateArgs__Output } from './bfs/CreateArgs.js';
@@ -72,6 +73,7 @@ export interface ProtoGrpcType {
     AttrRes: MessageTypeDefinition<_bfs_AttrRes, _bfs_AttrRes__Output>
     AuthReply: MessageTypeDefinition<_bfs_AuthReply, _bfs_AuthReply__Output>
     AuthRequest: MessageTypeDefinition<_bfs_AuthRequest, _bfs_AuthRequest__Output>
+    Bundle: MessageTypeDefinition<_bfs_Bundle, _bfs_Bundle__Output>
     Checkpoint: MessageTypeDefinition<_bfs_Checkpoint, _bfs_Checkpoint__Output>
     Commit: MessageTypeDefinition<_bfs_Commit, _bfs_Commit__Output>
     CreateArgs: MessageTypeDefinition<_bfs_CreateArgs, _bfs_CreateArgs__Output>

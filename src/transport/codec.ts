@@ -124,8 +124,8 @@ export const decodeProtocolMessage = (data: Uint8Array): ProtocolMessage | null 
 /** The signed first message of a stream (see proto Hello). */
 export interface HelloBody { node: number; target: number; timeMs: number; nonce: Uint8Array }
 export interface Hello { body: Uint8Array; sig: Uint8Array }
-/** Envelope plus the transport-internal hello. */
-export type WireEnvelope = Envelope | { type: 'hello'; hello: Hello };
+/** Envelope plus the transport-internal hello and bundle (several encoded envelopes in one stream message). */
+export type WireEnvelope = Envelope | { type: 'hello'; hello: Hello } | { type: 'bundle'; envelopes: Uint8Array[] };
 
 export function encodeEnvelope(e: WireEnvelope): Uint8Array {
   switch (e.type) {
@@ -133,7 +133,55 @@ export function encodeEnvelope(e: WireEnvelope): Uint8Array {
     case 'request': return finish(T.Envelope, { request: e.auth });
     case 'reply': return finish(T.Envelope, { reply: e.auth });
     case 'hello': return finish(T.Envelope, { hello: e.hello });
+    case 'bundle': return encodeBundle(e.envelopes);
   }
+}
+
+// A Bundle is written by hand: it is on the hot path of every coalesced send and
+// is only length-delimited copies (the codec test checks it against protobufjs).
+const BUNDLE_TAG = (5 << 3) | 2;     // Envelope.bundle, length-delimited
+const ITEM_TAG = (1 << 3) | 2;       // Bundle.envelopes, length-delimited
+
+function varintBytes(v: number): number {
+  let n = 1;
+  while (v >= 0x80) { v = Math.floor(v / 128); n++; }
+  return n;
+}
+
+function writeVarint(out: Uint8Array, pos: number, v: number): number {
+  while (v >= 0x80) { out[pos++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128); }
+  out[pos++] = v;
+  return pos;
+}
+
+/** True for an encoded bundle (as encodeEnvelope writes it): a sender must not nest it in another. */
+export function isBundle(bytes: Uint8Array): boolean {
+  return bytes[0] === BUNDLE_TAG;
+}
+
+/** What `item` adds to a bundle's encoded size (tag, length, bytes). */
+export function bundleItemBytes(item: Uint8Array): number {
+  return 1 + varintBytes(item.length) + item.length;
+}
+
+/** Encoded size of a bundle whose items add up to `itemsBytes` (see bundleItemBytes). */
+export function bundleBytes(itemsBytes: number): number {
+  return 1 + varintBytes(itemsBytes) + itemsBytes;
+}
+
+function encodeBundle(items: Uint8Array[]): Uint8Array {
+  let inner = 0;
+  for (const item of items) inner += bundleItemBytes(item);
+  const out = Buffer.allocUnsafe(bundleBytes(inner));
+  out[0] = BUNDLE_TAG;
+  let pos = writeVarint(out, 1, inner);
+  for (const item of items) {
+    out[pos++] = ITEM_TAG;
+    pos = writeVarint(out, pos, item.length);
+    out.set(item, pos);
+    pos += item.length;
+  }
+  return out;
 }
 
 function toEnvelope(d: Decoded): WireEnvelope | null {
@@ -145,6 +193,7 @@ function toEnvelope(d: Decoded): WireEnvelope | null {
       const h = msg(d.hello);
       return { type: 'hello', hello: { body: bytes(h.body), sig: bytes(h.sig) } };
     }
+    case 'bundle': return { type: 'bundle', envelopes: list(msg(d.bundle).envelopes).map(bytes) };
     default: return null;
   }
 }

@@ -9,19 +9,24 @@
 // accepted. A broken stream is redialed with exponential back-off.
 //
 // Sending never blocks: each peer has a bounded queue (messages and bytes);
-// overflow drops and counts. Everything received is size-checked, decoded and
-// verified (verify-envelope.ts) before delivery; drops are counted by reason.
+// overflow drops and counts. The queue is flushed once per event-loop turn
+// (setImmediate), and what it holds then goes out coalesced: up to
+// BUNDLE_BYTES_MAX of envelopes in one gRPC message (proto Bundle), because
+// grpc-js and HTTP/2 cost per message, not per byte, at protocol-vote sizes.
+// Everything received is size-checked, decoded and verified
+// (verify-envelope.ts) before delivery, a bundle item by item; drops are
+// counted by reason.
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
 import type { ReplicaStatus, Signed } from '../pbft/types.js';
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { ClusterConfig } from './cluster-config.js';
-import { decodeEnvelope, decodeHelloBody, encodeEnvelope, type Hello } from './codec.js';
+import { bundleBytes, bundleItemBytes, decodeEnvelope, isBundle, decodeHelloBody, encodeEnvelope, type Hello } from './codec.js';
 import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type TransportStats } from './drops.js';
 import { replicaService, STREAM_PATH, statusToWire, toBuffer } from './grpc-service.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './memory.js';
 import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
-import { checkIncoming, type NodeAuthority } from './verify-envelope.js';
+import { checkIncoming, type IncomingSink, type NodeAuthority } from './verify-envelope.js';
 import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
 
 export { fetchStatus } from './grpc-service.js';
@@ -62,12 +67,21 @@ type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<
 /** Headroom above maxMessageBytes for grpc-js's own limit, so slightly oversize messages are dropped and counted, not fatal to the stream. */
 const GRPC_LIMIT_SLACK_BYTES = 1024 * 1024;
 const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * Largest coalesced gRPC message. Envelopes this big or bigger go alone. Kept
+ * well below any sensible maxMessageBytes so a bundle never trips a peer's
+ * size check that its items would each pass.
+ */
+const BUNDLE_BYTES_MAX = 64 * 1024;
 
 interface Link {
   id: NodeId;
   queue: PeerQueue;
   stream: Stream | null;
   waitingDrain: boolean;
+  flushScheduled: boolean;
+  /** Receives what checkIncoming makes of this peer's messages (one object per link, not per message). */
+  sink: IncomingSink;
   // Dialer side only:
   client?: grpc.Client;
   call?: grpc.ClientDuplexStream<Buffer, Buffer>;
@@ -89,11 +103,16 @@ export class GrpcTransport implements Transport {
   private closed = false;
   private sent = 0;
   private delivered = 0;
+  /** Links with queued messages, flushed together at the end of this event-loop turn. */
+  private readonly dirty: Link[] = [];
+  private flushImmediate: NodeJS.Immediate | null = null;
+  private readonly bundleBytesMax: number;
 
   constructor(private readonly auth: NodeAuthority, private readonly options: GrpcTransportCommonOptions & Pick<GrpcTransportOptions, 'status' | 'services'>) {
     this.self = auth.id;
     this.drops = new DropCounter(options.logger, options.onDrop);
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.bundleBytesMax = Math.min(BUNDLE_BYTES_MAX, this.maxMessageBytes);
   }
 
   private get channelOptions(): grpc.ChannelOptions {
@@ -135,14 +154,51 @@ export class GrpcTransport implements Transport {
     if (!link) return this.drops.drop('unknown-peer', to);
     if (bytes.length > this.maxMessageBytes) return this.drops.drop('oversize', to, { bytes: bytes.length });
     if (!link.queue.push(bytes)) return this.drops.drop('queue-full', to);
-    this.flush(link);
+    this.scheduleFlush(link);
+  }
+
+  /**
+   * Flush at the end of this event-loop turn rather than now: one step of the
+   * core, or the several deliveries one socket read brings, often send more
+   * than one message to a peer, and they then share one gRPC message.
+   */
+  private scheduleFlush(link: Link): void {
+    if (link.flushScheduled) return;
+    link.flushScheduled = true;
+    this.dirty.push(link);
+    this.flushImmediate ??= setImmediate(() => this.flushDirty());
+  }
+
+  private flushDirty(): void {
+    this.flushImmediate = null;
+    const links = this.dirty.splice(0);
+    for (const link of links) {
+      link.flushScheduled = false;
+      if (!this.closed) this.flush(link);
+    }
+  }
+
+  /** The next gRPC message from `queue`: one envelope, or a bundle of the next few that fit in bundleBytesMax together. */
+  private nextMessage(queue: PeerQueue): Uint8Array | undefined {
+    const first = queue.shift();
+    if (!first) return undefined;
+    this.sent++;
+    if (isBundle(first)) return first;   // pre-encoded by sendRaw (tests): bundles do not nest
+    const items = [first];
+    let itemsBytes = bundleItemBytes(first);
+    for (let next = queue.peek(); next && !isBundle(next) && bundleBytes(itemsBytes + bundleItemBytes(next)) <= this.bundleBytesMax; next = queue.peek()) {
+      itemsBytes += bundleItemBytes(next);
+      items.push(next);
+      queue.shift();
+      this.sent++;
+    }
+    return items.length === 1 ? first : encodeEnvelope({ type: 'bundle', envelopes: items });
   }
 
   private flush(link: Link): void {
     const stream = link.stream;
     if (!stream || link.waitingDrain) return;
-    for (let bytes = link.queue.shift(); bytes; bytes = link.queue.shift()) {
-      this.sent++;
+    for (let bytes = this.nextMessage(link.queue); bytes; bytes = this.nextMessage(link.queue)) {
       if (!stream.write(toBuffer(bytes))) {
         // grpc's buffer is full: wait for it to drain; our bounded queue absorbs the rest.
         link.waitingDrain = true;
@@ -173,16 +229,24 @@ export class GrpcTransport implements Transport {
 
   onDelivery(handler: (delivery: Delivery) => void): void { this.handler = handler; }
 
-  private receive(from: NodeId, bytes: Buffer): void {
+  private receive(link: Link, bytes: Buffer): void {
     if (this.closed) return;
-    const delivery = checkIncoming(this.auth, bytes, from, this.maxMessageBytes);
-    if ('drop' in delivery) return this.drops.drop(delivery.drop, from, delivery.detail);
-    this.delivered++;
-    try {
-      this.handler?.(delivery);
-    } catch (err) {
-      this.options.logger?.error({ err, from }, 'delivery handler threw');
-    }
+    checkIncoming(this.auth, bytes, link.id, this.maxMessageBytes, link.sink);
+  }
+
+  private sinkFor(from: NodeId): IncomingSink {
+    return {
+      deliver: (delivery) => {
+        if (this.closed) return;   // a bundle's later items after close() in the handler
+        this.delivered++;
+        try {
+          this.handler?.(delivery);
+        } catch (err) {
+          this.options.logger?.error({ err, from }, 'delivery handler threw');
+        }
+      },
+      drop: (reason, detail) => this.drops.drop(reason, from, detail),
+    };
   }
 
   // ── links and dialing ──
@@ -193,7 +257,9 @@ export class GrpcTransport implements Transport {
     const ids = [...this.auth.config.replicas.map((r) => r.id), ...(this.auth.isReplica(this.self) ? this.auth.config.clients.map((c) => c.id) : [])];
     for (const id of ids) {
       if (id === this.self) continue;
-      this.links.set(id, { id, queue: new PeerQueue(limits), stream: null, waitingDrain: false, backoffMs: this.backoff.initial });
+      this.links.set(id, {
+        id, queue: new PeerQueue(limits), stream: null, waitingDrain: false, flushScheduled: false, sink: this.sinkFor(id), backoffMs: this.backoff.initial,
+      });
     }
     for (const link of this.links.values()) if (this.dialsTo(link.id)) this.dial(link);
   }
@@ -222,7 +288,7 @@ export class GrpcTransport implements Transport {
       link.backoffMs = this.backoff.initial;
       this.attach(link, call);
     });
-    call.on('data', (bytes: Buffer) => this.receive(link.id, bytes));
+    call.on('data', (bytes: Buffer) => this.receive(link, bytes));
     call.on('error', (err: grpc.ServiceError) => {
       if (!this.closed) this.onDialError(link, err);
       end();
@@ -293,7 +359,7 @@ export class GrpcTransport implements Transport {
     const timer = setTimeout(() => { if (!link) reject('not-authenticated'); }, HELLO_TIMEOUT_MS);
     timer.unref();
     call.on('data', (bytes: Buffer) => {
-      if (link) return this.receive(link.id, bytes);
+      if (link) return this.receive(link, bytes);
       const peer = this.openHello(bytes);
       if (typeof peer === 'string') return reject(peer);
       link = this.links.get(peer) ?? null;
@@ -340,6 +406,7 @@ export class GrpcTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
     for (const link of this.links.values()) {
       clearTimeout(link.redialTimer);
       link.call?.cancel();

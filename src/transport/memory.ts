@@ -132,9 +132,12 @@ export class MemoryTransport implements Transport {
   /** @internal the receiving half: the same checks as a gRPC stream. */
   receive(from: NodeId, bytes: Uint8Array): void {
     if (this.closed) return;
-    const delivery = checkIncoming(this.auth, bytes, from, this.maxMessageBytes);
-    if ('drop' in delivery) return this.drops.drop(delivery.drop, from, delivery.detail);
-    this.delivered++;
-    this.handler?.(delivery);
+    checkIncoming(this.auth, bytes, from, this.maxMessageBytes, {
+      deliver: (delivery) => {
+        this.delivered++;
+        this.handler?.(delivery);
+      },
+      drop: (reason, detail) => this.drops.drop(reason, from, detail),
+    });
   }
 }

@@ -24,6 +24,11 @@ export class PeerQueue {
     return true;
   }
 
+  /** The next message, left in the queue. */
+  peek(): Uint8Array | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
   shift(): Uint8Array | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];

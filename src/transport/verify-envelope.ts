@@ -4,7 +4,7 @@
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { DropReason } from './drops.js';
 import type { Delivery, Envelope, NodeId } from './transport.js';
-import { decodeEnvelope } from './codec.js';
+import { decodeEnvelope, type WireEnvelope } from './codec.js';
 
 export type NodeAuthority = ReplicaAuth | ClientAuth;
 
@@ -38,17 +38,35 @@ export function verifyEnvelope(auth: NodeAuthority, envelope: Envelope, from: No
   return { type: 'reply', from, auth: envelope.auth, reply };
 }
 
+/** Where checkIncoming hands each verified delivery and each drop (with its detail). */
+export interface IncomingSink {
+  deliver(delivery: Delivery): void;
+  drop(reason: DropReason, detail?: Record<string, unknown>): void;
+}
+
 /**
- * Every check an incoming frame goes through, the same for every transport:
- * size, decoding, no hello after the handshake, then verifyEnvelope. Returns
- * the delivery, or why (and with what detail) to drop the frame.
+ * Every check an incoming stream message goes through, the same for every
+ * transport: size, decoding, no hello after the handshake, then verifyEnvelope.
+ * A bundle (several envelopes coalesced by the sender) is unpacked and each
+ * item takes the same path on its own, so one bad item costs only itself; an
+ * item that is itself a bundle or a hello is 'unexpected'.
  */
-export function checkIncoming(auth: NodeAuthority, bytes: Uint8Array, from: NodeId, maxMessageBytes: number):
-  Delivery | { drop: DropReason; detail?: Record<string, unknown> } {
-  if (bytes.length > maxMessageBytes) return { drop: 'oversize', detail: { bytes: bytes.length } };
+export function checkIncoming(auth: NodeAuthority, bytes: Uint8Array, from: NodeId, maxMessageBytes: number, sink: IncomingSink): void {
+  if (bytes.length > maxMessageBytes) return sink.drop('oversize', { bytes: bytes.length });
   const envelope = decodeEnvelope(bytes);
-  if (!envelope) return { drop: 'malformed' };
-  if (envelope.type === 'hello') return { drop: 'unexpected' };
+  if (!envelope) return sink.drop('malformed');
+  if (envelope.type !== 'bundle') return checkDecoded(auth, envelope, from, sink);
+  for (const item of envelope.envelopes) {
+    const inner = decodeEnvelope(item);
+    if (!inner) sink.drop('malformed');
+    else if (inner.type === 'bundle') sink.drop('unexpected');
+    else checkDecoded(auth, inner, from, sink);
+  }
+}
+
+function checkDecoded(auth: NodeAuthority, envelope: Exclude<WireEnvelope, { type: 'bundle' }>, from: NodeId, sink: IncomingSink): void {
+  if (envelope.type === 'hello') return sink.drop('unexpected');
   const delivery = verifyEnvelope(auth, envelope, from);
-  return typeof delivery === 'string' ? { drop: delivery } : delivery;
+  if (typeof delivery === 'string') sink.drop(delivery);
+  else sink.deliver(delivery);
 }

@@ -134,3 +134,23 @@ test('absent sub-messages decode as their defaults (proto3), not null', () => {
   assert.equal(res?.res === 'write' && res.write.attr.atime.sec, 0);
   assert.equal(res?.res === 'write' && res.write.attr.type, 'FT_UNKNOWN');
 });
+
+test('a bundle encodes as protobufjs would, and round-trips items of any size', async () => {
+  const { default: protobuf } = await import('protobufjs');
+  const Envelope = protobuf.loadSync(codec.PROTO_PATH).lookupType('bfs.Envelope');
+  const cases: Uint8Array[][] = [
+    [],
+    [new Uint8Array(0)],
+    [codec.encodeEnvelope({ type: 'signed', signed }), codec.encodeEnvelope({ type: 'request', auth })],
+    [new Uint8Array(127).fill(1), new Uint8Array(128).fill(2), new Uint8Array(16_384).fill(3), new Uint8Array(300_000).fill(4)],
+  ];
+  for (const items of cases) {
+    const bytes = codec.encodeEnvelope({ type: 'bundle', envelopes: items });
+    same(bytes, Envelope.encode({ bundle: { envelopes: items } }).finish(), `${items.length} items`);
+    const back = codec.decodeEnvelope(bytes);
+    assert.equal(back?.type, 'bundle');
+    same(back?.type === 'bundle' ? back.envelopes : null, items);
+    const itemsBytes = items.reduce((sum, item) => sum + codec.bundleItemBytes(item), 0);
+    assert.equal(codec.bundleBytes(itemsBytes), bytes.length, 'the size the sender plans with is exact');
+  }
+});

@@ -153,6 +153,35 @@ export function runComplianceSuite(name: string, factory: HarnessFactory): void 
     assert.ok(r1.drops.every((d) => d.peer === 0));
   });
 
+  test(`${name}: a bundle's items are checked one by one: bad ones dropped and counted, the rest delivered in order`, async () => {
+    const [r0, r1] = await Promise.all([start(0), start(1)]);
+    const env = (seq: number): Uint8Array => encodeEnvelope({ type: 'signed', signed: prepare(r0, seq) });
+    const forged = { ...prepare(r0, 3), signer: 2 };
+    const nested = encodeEnvelope({ type: 'bundle', envelopes: [env(4)] });
+    const hello = encodeEnvelope({ type: 'hello', hello: r0.auth.makeHello(1, Date.now()) });
+    const items = [env(1), new Uint8Array([0xff, 0x13]), env(2), encodeEnvelope({ type: 'signed', signed: forged }), nested, hello, env(5)];
+    r0.transport.sendRaw(1, encodeEnvelope({ type: 'bundle', envelopes: items }));
+    r0.transport.sendRaw(1, encodeEnvelope({ type: 'bundle', envelopes: [] }));
+    r0.transport.send(1, { type: 'signed', signed: prepare(r0, 6) });
+    await eventually('the message after the bundles', () => r1.protocolSeqs(0).includes(6));
+    assert.deepEqual(r1.protocolSeqs(0), [1, 2, 5, 6]);
+    assert.deepEqual(r1.transport.stats().dropped, { malformed: 1, 'bad-signature': 1, unexpected: 2 });
+  });
+
+  test(`${name}: a burst to one peer arrives complete and in order (coalesced where the transport does)`, async () => {
+    const [r0, r1] = await Promise.all([start(0), start(1)]);
+    await eventually('link up', () => r1.deliveries.length > 0, () => r0.transport.send(1, { type: 'signed', signed: prepare(r0, 0) }));
+    const sentBefore = r0.transport.stats().sent;
+    const big = { ...prepare(r0, 0), body: new Uint8Array(100 * 1024) };   // bigger than any bundle: goes alone
+    for (let seq = 1; seq <= 90; seq++) {
+      r0.transport.send(1, { type: 'signed', signed: seq === 45 ? { ...big, body: big.body.slice() } : prepare(r0, seq) });
+    }
+    const burst = (): number[] => r1.protocolSeqs(0).filter((seq) => seq > 0);   // late copies of the probe (seq 0) may still arrive
+    await eventually('89 deliveries and one drop', () => burst().length === 89 && r1.dropCount('bad-signature') === 1);
+    assert.deepEqual(burst(), Array.from({ length: 90 }, (_, i) => i + 1).filter((s) => s !== 45));
+    assert.equal(r0.transport.stats().sent - sentBefore, 90, 'sent counts envelopes, bundled or not');
+  });
+
   test(`${name}: oversize messages are dropped at the sender and at the receiver`, async () => {
     const big = { ...DEFAULT_NODE_OPTIONS, maxMessageBytes: 1024 * 1024 };
     const [r0, r1] = await Promise.all([start(0, big), start(1)]);

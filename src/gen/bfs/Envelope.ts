@@ -4,6 +4,7 @@ import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } fro
 import type { AuthRequest as _bfs_AuthRequest, AuthRequest__Output as _bfs_AuthRequest__Output } from '../bfs/AuthRequest.js';
 import type { AuthReply as _bfs_AuthReply, AuthReply__Output as _bfs_AuthReply__Output } from '../bfs/AuthReply.js';
 import type { Hello as _bfs_Hello, Hello__Output as _bfs_Hello__Output } from '../bfs/Hello.js';
+import type { Bundle as _bfs_Bundle, Bundle__Output as _bfs_Bundle__Output } from '../bfs/Bundle.js';
 
 /**
  * Everything on a stream is an Envelope. Replica↔replica traffic is Signed,
@@ -14,7 +15,8 @@ export interface Envelope {
   'request'?: (_bfs_AuthRequest | null);
   'reply'?: (_bfs_AuthReply | null);
   'hello'?: (_bfs_Hello | null);
-  'body'?: "signed"|"request"|"reply"|"hello";
+  'bundle'?: (_bfs_Bundle | null);
+  'body'?: "signed"|"request"|"reply"|"hello"|"bundle";
 }
 
 /**
@@ -26,5 +28,6 @@ export interface Envelope__Output {
   'request'?: (_bfs_AuthRequest__Output | null);
   'reply'?: (_bfs_AuthReply__Output | null);
   'hello'?: (_bfs_Hello__Output | null);
-  'body'?: "signed"|"request"|"reply"|"hello";
+  'bundle'?: (_bfs_Bundle__Output | null);
+  'body'?: "signed"|"request"|"reply"|"hello"|"bundle";
 }
