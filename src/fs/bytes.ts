@@ -13,9 +13,16 @@ export function utf8Bytes(text: string): Uint8Array {
 export class ByteWriter {
   private done: Uint8Array[] = [];
   private doneBytes = 0;
-  private buf = new Uint8Array(256);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private len = 0;
+
+  // `initialBytes`: what the caller expects to write, so that bytesView() of
+  // a big output (a state-transfer chunk) needs no copy.
+  constructor(initialBytes = 256) {
+    this.buf = new Uint8Array(initialBytes);
+    this.view = new DataView(this.buf.buffer);
+  }
 
   private reserve(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
@@ -100,6 +107,9 @@ export class ByteReader {
     return sign === 1 ? -v : v;
   }
   raw(n: number): Uint8Array { const at = this.need(n); return this.buf.slice(at, at + n); }
+  // Like raw() without the copy: shares the reader's memory (for input the
+  // caller owns outright, such as a received state-transfer chunk).
+  rawView(n: number): Uint8Array { const at = this.need(n); return this.buf.subarray(at, at + n); }
   bytes(): Uint8Array { return this.raw(this.u32()); }
   str(): string {
     try {

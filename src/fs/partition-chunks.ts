@@ -75,8 +75,8 @@ export interface PartitionChunk {
 /** What the exporter and importer need of a FileTree. */
 export interface PartitionSide { store: Store; clients: ClientTable; limits: FsLimits; hash: HashFn }
 
-function header(limits: FsLimits, index: number): ByteWriter {
-  return new ByteWriter().u32(CHUNK_VERSION).u32(limits.blockBytes).u53(index);
+function header(limits: FsLimits, index: number, initialBytes = 256): ByteWriter {
+  return new ByteWriter(initialBytes).u32(CHUNK_VERSION).u32(limits.blockBytes).u53(index);
 }
 
 /**
@@ -86,12 +86,39 @@ function header(limits: FsLimits, index: number): ByteWriter {
  */
 export function exportChunk(side: PartitionSide, index: number, cursorBytes: Uint8Array | undefined, bytesMax: number): PartitionChunk {
   const at = decodeCursor(cursorBytes);
-  const w = header(side.limits, index);
+  const w = header(side.limits, index, Math.min(bytesMax + side.limits.blockBytes + HEAD_BYTES_MAX, estimateBytes(side, index, at)));
   const headerBytes = w.length;
   // Room for one more unit of `bytes`? The first unit always fits.
   const fits = (bytes: number): boolean => w.length === headerBytes || w.length + bytes <= bytesMax;
   const done = index === CLIENT_PARTITION ? exportClients(side, at, w, fits) : exportInodes(side, index, at, w, fits);
-  return { bytes: w.finish(), done, next: done ? new Uint8Array(0) : encodeCursor(at) };
+  // One buffer when the estimate held: no copy (a view into it, nothing else refers to it).
+  return { bytes: w.bytesView(), done, next: done ? new Uint8Array(0) : encodeCursor(at) };
+}
+
+// About the bytes a chunk from `at` on needs: the writer is allocated once
+// at this size instead of growing (and copying) toward bytesMax.
+function estimateBytes(side: PartitionSide, index: number, at: Cursor): number {
+  let bytes = 64;
+  if (index === CLIENT_PARTITION) {
+    for (const e of side.clients.list()) if (e.client >= at.client) bytes += 32 + e.result.length;
+    return bytes;
+  }
+  const lo = index * PARTITION_INODES;
+  for (let ino = Math.max(lo, at.ino, 1); ino < lo + PARTITION_INODES; ino++) {
+    const node = side.store.table.get(ino);
+    if (!node) continue;
+    bytes += HEAD_BYTES_MAX;
+    if (node.kind === 'reg') bytes += (node.blocks.size - (ino === at.ino ? countBelow(node, at.block) : 0)) * (9 + side.limits.blockBytes);
+    if (node.kind === 'dir') bytes += node.entries.size * 48;
+    if (node.kind === 'lnk') bytes += node.target.length * 3;
+  }
+  return bytes;
+}
+
+// Blocks already sent of the inode a cursor is in: approximated by the index
+// (exact for dense files; the estimate only sizes a buffer).
+function countBelow(node: RegInode, next: number): number {
+  return Math.min(node.blocks.size, next);
 }
 
 // Each export* writes units while they fit, advancing `at`; true when the
@@ -182,6 +209,8 @@ export class PartitionImport {
   /** Bytes of blocks and symlink targets staged: an honest partition fits the tree's totalBytesMax. */
   private dataBytes = 0;
   private finished = false;
+  /** Blocks of the chunk being pushed, held as views into it. */
+  private viewed: [RegInode, number][] = [];
   /** Chunk bytes pushed so far. */
   bytes = 0;
   /** Units staged so far. */
@@ -200,7 +229,12 @@ export class PartitionImport {
   /** The position after everything received: where the next chunk must start. */
   cursor(): Uint8Array { return encodeCursor(this.at); }
 
-  /** Stages one chunk; throws (staging only: the tree is untouched) on anything malformed or out of order. */
+  /**
+   * Stages one chunk; throws (staging only: the tree is untouched) on anything
+   * malformed or out of order. Takes `bytes` over: file blocks stay views into
+   * it (no copy per block) unless blocks are less than half of it, so a chunk
+   * kept alive by a few blocks wastes at most as much as they hold.
+   */
   push(bytes: Uint8Array): void {
     if (this.finished) throw new Error(`${this.what}: partition already finished`);
     const r = new ByteReader(bytes, this.what);
@@ -219,6 +253,10 @@ export class PartitionImport {
       else throw new Error(`${this.what}: unknown unit ${tag}`);
       this.units++;
     }
+    if (this.viewed.length * this.side.limits.blockBytes * 2 < bytes.length) {
+      for (const [node, i] of this.viewed) node.blocks.set(i, (node.blocks.get(i) as Uint8Array).slice());
+    }
+    this.viewed = [];
     this.bytes += bytes.length;
   }
 
@@ -249,7 +287,8 @@ export class PartitionImport {
       throw new Error(`${this.what}: inode ${node.ino} has block ${i} out of order, past its size or beyond its count`);
     }
     this.charge(bb);
-    (node as RegInode).blocks.set(i, r.raw(bb));
+    (node as RegInode).blocks.set(i, r.rawView(bb));
+    this.viewed.push([node as RegInode, i]);
     node.tree.markDirty(i);
     this.at.block = i + 1;
     this.received++;
