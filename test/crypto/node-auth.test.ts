@@ -29,6 +29,31 @@ test('seal/open: any replica or client verifies a replica signature; forgeries a
   assert.equal(evil.open({ body: garbage.body, signer: 3, sig }), null);
 });
 
+test('commits carry an authenticator: every replica checks its own entry, itself included; forgeries are null', () => {
+  const commit: ProtocolMessage = { type: 'commit', commit: { view: 0, seq: 1, digest: new Uint8Array(32).fill(1), replica: 2 } };
+  const sealed = replicas[2].seal(commit);
+  assert.equal(sealed.sig.length, 4 * 32, 'one HMAC-SHA256 per replica');
+  for (const auth of replicas) assert.equal(auth.open(sealed)?.type, 'commit');
+  const viaNoble = new ReplicaAuth({ config, key: key(1), provider: nobleProvider });
+  assert.equal(viaNoble.open(sealed)?.type, 'commit', 'the noble provider derives the same keys');
+  assert.equal(client.open(sealed), null, 'a client holds no entry');
+  assert.equal(replicas[0].open({ ...sealed, signer: 1 }), null, 'another signer: another key');
+  const body = Uint8Array.from(sealed.body); body[body.length - 1] ^= 1;
+  for (const auth of replicas) assert.equal(auth.open({ ...sealed, body }), null, 'tampered body');
+  const sig = Uint8Array.from(sealed.sig); sig[32] ^= 1;   // replica 1's entry
+  assert.equal(replicas[1].open({ ...sealed, sig }), null, 'a bad entry fails its replica');
+  assert.equal(replicas[0].open({ ...sealed, sig })?.type, 'commit', '...and only that one');
+  assert.equal(replicas[0].open({ ...sealed, sig: sealed.sig.subarray(0, 96) }), null, 'short authenticator');
+  // The type decides the scheme: a signed COMMIT and an authenticated PREPARE are both refused.
+  const signedCommit = { body: sealed.body, signer: 2, sig: nobleProvider.sign(key(2).identity.ed25519Secret, sealed.body) };
+  assert.equal(replicas[0].open(signedCommit), null);
+  const prepBody = replicas[2].seal(prepare).body;
+  const authenticator = (replicas[2] as unknown as { authenticator(body: Uint8Array): Uint8Array }).authenticator(prepBody);
+  assert.equal(replicas[0].open({ body: prepBody, signer: 2, sig: authenticator }), null);
+  const forgedPrepare = { body: prepBody, signer: 2, sig: new Uint8Array(128) };
+  assert.equal(replicas[0].open(forgedPrepare), null);
+});
+
 test('requests: every replica accepts its MAC entry; tampering, missing entries, unknown clients fail', () => {
   const req = { client: 1000, timestamp: 5, op: new Uint8Array([1, 2]), readOnly: false, replier: 0 };
   const auth = client.sealRequest(req);

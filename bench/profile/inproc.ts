@@ -1,0 +1,65 @@
+// CPU per op of the replicated path with every node in THIS process: 4
+// replicas (real gRPC over 127.0.0.1, real crypto, the real runtime) and N
+// closed-loop clients on one thread. One thread has no parallelism to hide
+// anything, so CPU per op is the sum of what every node spends on it, and it
+// depends far less on what else the machine runs than the multi-process
+// probe.ts does (other agents share these 2 cores). Use it to compare
+// versions back to back; absolute throughput needs probe.ts or the benchmark.
+//   npx tsx bench/profile/inproc.ts [--clients 1] [--seconds 4] [--op setattrNothing] [--warmup 200]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { connectBfs } from '../../src/client/pbft-invoker.js';
+import type { BfsClient } from '../../src/client/bfs-client.js';
+import { startReplica, type RunningReplica } from '../../src/replica/start-replica.js';
+import { initCluster } from '../../src/transport/cluster-config.js';
+import type { Handle } from '../../src/fs/types.js';
+import { freePortRange } from '../lib/ports.js';
+import { closedLoop, OPS, prepareFile } from '../lib/op-loop.js';
+import { median } from '../lib/stats.js';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  const clients = Number(flag('clients', '1'));
+  const seconds = Number(flag('seconds', '4'));
+  const op = OPS[flag('op', 'setattrNothing')];
+  const dir = mkdtempSync(join(tmpdir(), 'bfs-inproc-'));
+  const basePort = await freePortRange(4);
+  const { configPath, clientKeyPaths } = initCluster(dir, { replicas: 4, clients, basePort });
+  const logger = pino({ level: 'silent' });
+  const replicas: RunningReplica[] = [];
+  const workers: { client: BfsClient; fh: Handle }[] = [];
+  try {
+    for (let id = 0; id < 4; id++) replicas.push(await startReplica({ configPath, id, logger, metricsPort: -1 }));
+    for (const keyPath of clientKeyPaths) {
+      const client = await connectBfs({ configPath, keyPath });
+      workers.push({ client, fh: await prepareFile(client, `f-${workers.length}`) });
+    }
+    await closedLoop(workers, op.run, Number(flag('warmup-ms', '1000')));
+    const cpu0 = process.cpuUsage();
+    const batches0 = executedBatches(replicas[0]);
+    const { latencies, elapsedMs } = await closedLoop(workers, op.run, seconds * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const batches = executedBatches(replicas[0]) - batches0;
+    const cpuUs = cpu.user + cpu.system;
+    process.stdout.write(`in-process, 4 replicas, ${clients} clients: ${(latencies.length / (elapsedMs / 1000)).toFixed(0)} ops/s, median ${median(latencies).toFixed(2)} ms, ` +
+      `CPU per op ${(cpuUs / latencies.length).toFixed(0)} µs (all nodes), ${(latencies.length / Math.max(1, batches)).toFixed(1)} requests per batch, ` +
+      `CPU busy ${((cpuUs / 1000 / elapsedMs) * 100).toFixed(0)}%\n`);
+  } finally {
+    await Promise.all(workers.map((w) => w.client.close().catch(() => {})));
+    await Promise.all(replicas.map((r) => r.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function executedBatches(r: RunningReplica): number {
+  const m = r.runtime.metrics.batches as unknown as { hashMap: Record<string, { value: number }> };
+  return Object.values(m.hashMap).reduce((sum, v) => sum + v.value, 0);
+}
+
+await main();
