@@ -5,7 +5,7 @@
 // depends far less on what else the machine runs than the multi-process
 // probe.ts does (other agents share these 2 cores). Use it to compare
 // versions back to back; absolute throughput needs probe.ts or the benchmark.
-//   npx tsx bench/profile/inproc.ts [--clients 1] [--seconds 4] [--op setattrNothing] [--warmup 200]
+//   npx tsx bench/profile/inproc.ts [--clients 1] [--seconds 4] [--op setattrNothing] [--warmup-ms 1000] [--tentative on|off]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const replicas: RunningReplica[] = [];
   const workers: { client: BfsClient; fh: Handle }[] = [];
   try {
-    for (let id = 0; id < 4; id++) replicas.push(await startReplica({ configPath, id, logger, metricsPort: -1 }));
+    const tentative = flag('tentative', 'on') === 'on';
+    for (let id = 0; id < 4; id++) replicas.push(await startReplica({ configPath, id, logger, metricsPort: -1, tentative }));
     for (const keyPath of clientKeyPaths) {
       const client = await connectBfs({ configPath, keyPath });
       workers.push({ client, fh: await prepareFile(client, `f-${workers.length}`) });

@@ -1,7 +1,7 @@
 // A quick look at the replicated path under load, for profiling sessions:
 // starts 4 replicas (log level info, logs kept), runs N closed-loop clients of
 // one op for S seconds, prints ops/s and latency, and names the log dir.
-//   npx tsx bench/profile/probe.ts [--clients 16] [--seconds 4] [--op setattrNothing] [--replicas 4]
+//   npx tsx bench/profile/probe.ts [--clients 16] [--seconds 4] [--op setattrNothing] [--replicas 4] [--replica-flags "--no-tentative"]
 import type { BfsClient } from '../../src/client/bfs-client.js';
 import type { Handle } from '../../src/fs/types.js';
 import { openBenchClient } from '../lib/bench-client.js';
@@ -32,7 +32,10 @@ async function main(): Promise<void> {
   const seconds = Number(flag('seconds', '4'));
   const op = OPS[flag('op', 'setattrNothing')];
   const replicas = Number(flag('replicas', '4'));
-  const group = await LocalGroup.start({ replicas, unreplicated: replicas === 1, clients, logLevel: flag('log-level', 'info') });
+  // --replica-flags "--no-tentative": extra `bfs replica` flags for every replica (A/B of a setting).
+  const replicaFlags = flag('replica-flags', '').split(' ').filter(Boolean);
+  const replicaArgs = Object.fromEntries(Array.from({ length: replicas }, (_, i) => [i, replicaFlags]));
+  const group = await LocalGroup.start({ replicas, unreplicated: replicas === 1, clients, logLevel: flag('log-level', 'info'), replicaArgs });
   const workers: { client: BfsClient; fh: Handle }[] = [];
   try {
     for (let i = 0; i < clients; i++) {

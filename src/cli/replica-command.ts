@@ -8,6 +8,7 @@ import { parseCount, UserError } from './errors.js';
 interface ReplicaCliOptions {
   config?: string; id: number; key?: string; byzantine?: string; unreplicated?: boolean;
   logLevel: string; metricsPort?: number; tickMs?: number; maxMessageBytes?: number; data?: string; durability: string;
+  tentative: boolean;
 }
 
 /** How long a graceful stop may take before we exit anyway. */
@@ -28,7 +29,7 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
       configPath: resolveConfigPath(opts.config), id: opts.id, keyPath: opts.key, logger,
       byzantine: opts.byzantine as Parameters<typeof startReplica>[0]['byzantine'], unreplicated: opts.unreplicated,
       metricsPort: opts.metricsPort, tickMs: opts.tickMs, maxMessageBytes: opts.maxMessageBytes, dataDir: opts.data,
-      durability: opts.durability,
+      durability: opts.durability, tentative: opts.tentative,
     });
   } catch (err) {
     // Bad config/key files and busy ports are the user's to fix: one line, no stack.
@@ -59,6 +60,7 @@ export function register(program: Command): void {
     .option('--max-message-bytes <n>', 'drop larger messages (default 64 MiB)', parseCount('--max-message-bytes', 1024))
     .option('--data <dir>', 'keep the last stable checkpoint here (checksummed, written atomically); a restart starts from it')
     .option('--durability <mode>', 'replicated: survive f failures at once (async disk writes); fsync: log committed batches in --data, fsynced before replying, so acknowledged writes survive the whole group being killed', 'replicated')
+    .option('--no-tentative', 'reply only once a batch committed (tentative execution is on by default, and always off with --durability fsync)')
     .option('--log-level <level>', 'trace, debug, info, warn, error', process.env.BFS_LOG_LEVEL ?? 'info')
     .action(runReplica);
 }
