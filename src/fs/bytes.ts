@@ -47,7 +47,15 @@ export class ByteWriter {
   i53(v: number): this { this.u8(v < 0 ? 1 : 0); return this.u53(Math.abs(v)); }
   raw(bytes: Uint8Array): this { this.reserve(bytes.length); this.buf.set(bytes, this.len); this.len += bytes.length; return this; }
   bytes(bytes: Uint8Array): this { return this.u32(bytes.length).raw(bytes); }
-  str(text: string): this { return this.bytes(utf8.encode(text)); }
+  // Encoded in place (no intermediate array): names are written by the
+  // hundred thousand in snapshots and state-transfer chunks.
+  str(text: string): this {
+    this.reserve(4 + text.length * 3);
+    const { written } = utf8.encodeInto(text, this.buf.subarray(this.len + 4));
+    this.view.setUint32(this.len, written);
+    this.len += 4 + written;
+    return this;
+  }
   get length(): number { return this.doneBytes + this.len; }
 
   // Starts over, keeping the current buffer (a scratch writer for hashing).

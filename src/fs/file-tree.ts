@@ -12,7 +12,7 @@ import { onAccess, onGetAttr, onLookup, onRead, onReadDir, onReadLink, onStatFs 
 import { readRecord, seal, unseal, validateName, writeRecord } from './records.js';
 import { EMPTY_ROOT, HashTree } from './hash-tree.js';
 import { ClientTable, type ClientReply } from './client-table.js';
-import { Store, inodeTreeDepth, stateDigest } from './store.js';
+import { Store, inodeTreeDepth, shareInode, stateDigest } from './store.js';
 import { CLIENT_PARTITION, PARTITION_INODES, PARTITION_LEVEL, PartitionImport, exportChunk, type PartitionChunk } from './partition-chunks.js';
 import { timespecOf } from './inode.js';
 import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
@@ -296,18 +296,15 @@ export class FileTree {
     });
   }
 
-  // Copies partition `index` from `source` chunk by chunk (never one blob of
-  // the whole partition), checked against `expected` when given.
-  copyPartitionFrom(source: FileTree, index: number, chunkBytes: number, expected?: Uint8Array): void {
-    const imp = this.importPartitionChunks(index);
-    let cursor: Uint8Array | undefined;
-    for (;;) {
-      const chunk = source.exportPartitionChunk(index, cursor, chunkBytes);
-      imp.push(chunk.bytes);
-      if (chunk.done) break;
-      cursor = chunk.next;
-    }
-    imp.finish(expected);
+  // Makes partition `index` equal to `source`'s without copying file data:
+  // the blocks are shared, and copied by whichever tree writes one first
+  // (store.ts). Between our own trees only: nothing is verified.
+  sharePartitionFrom(source: FileTree, index: number): void {
+    if (this.store.tentative) throw new Error('fs: sharePartitionFrom during tentative execution');
+    if (source.limits.blockBytes !== this.limits.blockBytes) throw new Error('fs: sharePartitionFrom between trees of different blockBytes');
+    if (index === CLIENT_PARTITION) { this.clients.replaceAll(source.clients.list()); return; }
+    const lo = index * PARTITION_INODES;
+    this.store.replaceRange(lo, lo + PARTITION_INODES, source.partitionInodes(index).map(shareInode));
   }
 
   private loadPartition(index: number, bytes: Uint8Array): void {

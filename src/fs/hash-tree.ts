@@ -55,6 +55,16 @@ export class HashTree {
     this.rebuild = true;
   }
 
+  // An independent copy: later changes to either tree do not show in the
+  // other (the stored digests are never modified in place, so they are shared).
+  clone(): HashTree {
+    const copy = new HashTree(this.depth);
+    if (this.store) copy.store = new Map(this.store);
+    if (this.dirty) copy.dirty = new Set(this.dirty);
+    copy.rebuild = this.rebuild;
+    return copy;
+  }
+
   markDirty(key: number): void {
     (this.dirty ??= new Set()).add(key);
   }

@@ -171,13 +171,23 @@ function exportBody(side: PartitionSide, node: Inode, at: Cursor, w: ByteWriter,
   if (node.kind === 'dir') {
     const names = [...node.entries.keys()].sort();
     for (let k = firstAfter(names, at.name); k < names.length; k++) {
-      const name = utf8Bytes(names[k]);
-      if (!fits(1 + 4 + name.length + 8)) return false;
-      w.u8(UNIT_ENTRY).bytes(name).u53(node.entries.get(names[k])?.ino ?? 0);
+      // At most 3 UTF-8 bytes per UTF-16 unit: an upper bound without encoding twice.
+      if (!fits(1 + 4 + names[k].length * 3 + 8)) return false;
+      w.u8(UNIT_ENTRY).str(names[k]).u53(node.entries.get(names[k])?.ino ?? 0);
       at.name = names[k];
     }
   }
   return true;
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function decodeName(bytes: Uint8Array, what: string): string {
+  try {
+    return utf8Strict.decode(bytes);
+  } catch (err) {
+    throw new Error(`${what}: a directory entry name is not valid UTF-8`, { cause: err });
+  }
 }
 
 /** Index of the first name greater than `after` in sorted `names`. */
@@ -297,11 +307,12 @@ export class PartitionImport {
   private onEntry(r: ByteReader): void {
     const node = this.current;
     if (node?.kind !== 'dir') throw new Error(`${this.what}: an entry outside a directory`);
-    const name = r.str();
+    const nameBytes = r.rawView(r.u32());
+    const name = decodeName(nameBytes, this.what);
     const ino = r.u53();
     validateName(name, this.side.limits, this.what);
     if (name <= this.at.name || this.received >= this.announced) throw new Error(`${this.what}: directory ${node.ino} has entry ${JSON.stringify(name.slice(0, 80))} out of order or beyond its count`);
-    this.scratch.putEntry(node as DirInode, name, { name, ino, key: this.scratch.nameKey(name) });
+    this.scratch.putEntry(node as DirInode, name, { name, ino, key: this.scratch.nameKeyOf(nameBytes) });
     this.at.name = name;
     this.received++;
   }

@@ -1,7 +1,7 @@
 // Binary encoding of inode records, shared by snapshots and state-transfer
 // partitions. Records are written in ascending inode order, directory entries
 // by name and blocks by index, so equal trees give equal bytes.
-import { ByteReader, ByteWriter, bytesEqual } from './bytes.js';
+import { ByteReader, ByteWriter, bytesEqual, utf8Bytes } from './bytes.js';
 import type { HashFn } from './hash-tree.js';
 import { PERM_BITS, type Inode, type LiveInode, type Meta } from './inode.js';
 import type { FsLimits } from './limits.js';
@@ -89,8 +89,9 @@ function readBlocks(r: ByteReader, store: Store, node: LiveInode, count: number,
 }
 
 export function validateName(name: string, limits: FsLimits, what: string): void {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short names need no encoding.
   const bad = name.length === 0 || name === '.' || name === '..' || name.includes('/') || name.includes('\0')
-    || new TextEncoder().encode(name).length > limits.nameBytesMax;
+    || (name.length * 3 > limits.nameBytesMax && utf8Bytes(name).length > limits.nameBytesMax);
   if (bad) throw new Error(`${what}: invalid directory entry name ${JSON.stringify(name.slice(0, 80))}`);
 }
 

@@ -30,6 +30,26 @@ export type NewInode =
 
 const KIND_CODES = { reg: 1, dir: 2, lnk: 3 } as const;
 
+// File blocks that more than one tree refers to (a partition shared between a
+// replica's live and checkpoint trees after a state transfer, instead of a
+// copy of every byte): never modified in place; writableBlock copies them.
+const sharedBlocks = new WeakSet<Uint8Array>();
+
+// A copy of `node` for another tree: metadata, entries and digest trees are
+// copied, file blocks are shared (and marked so).
+export function shareInode(node: Inode): Inode {
+  if (node.kind === 'free') return { kind: 'free', ino: node.ino, gen: node.gen };
+  const meta = metaOf(node);
+  if (node.kind === 'lnk') return { ...meta, kind: 'lnk', ino: node.ino, target: node.target };
+  if (node.kind === 'reg') {
+    for (const block of node.blocks.values()) sharedBlocks.add(block);
+    return { ...meta, kind: 'reg', ino: node.ino, blocks: new Map(node.blocks), tree: node.tree.clone() };
+  }
+  const buckets = new Map<number, Set<string>>();
+  for (const [bucket, names] of node.buckets) buckets.set(bucket, new Set(names));
+  return { ...meta, kind: 'dir', ino: node.ino, parent: node.parent, entries: new Map(node.entries), buckets, tree: node.tree.clone() };
+}
+
 // With an empty client table the digest is what it was before the table
 // existed (EMPTY_ROOT: no clients), so older digests stay valid.
 export function stateDigest(hash: HashFn, inodesRoot: Uint8Array, clientsRoot: Uint8Array = EMPTY_ROOT): Uint8Array {
@@ -67,7 +87,12 @@ export class Store {
   }
 
   nameKey(name: string): number {
-    const h = this.hash(utf8Bytes(name));
+    return this.nameKeyOf(utf8Bytes(name));
+  }
+
+  // The same from the name's UTF-8 bytes (when a decoder already has them).
+  nameKeyOf(nameBytes: Uint8Array): number {
+    const h = this.hash(nameBytes);
     return h[0] * 2 ** 40 + h[1] * 2 ** 32 + ((h[2] << 24) >>> 0) + (h[3] << 16) + (h[4] << 8) + h[5];
   }
 
@@ -127,7 +152,7 @@ export class Store {
   writableBlock(node: RegInode, index: number): Uint8Array {
     const current = node.blocks.get(index);
     const saved = this.journal?.blocks.get(node);
-    if (current && (!this.journal || saved?.has(index))) {
+    if (current && !sharedBlocks.has(current) && (!this.journal || saved?.has(index))) {
       this.markBlock(node, index);
       return current;
     }

@@ -11,9 +11,6 @@
 import type { ClientId, StateMachine } from '../pbft/types.js';
 import type { FileTree } from '../fs/file-tree.js';
 
-/** Chunk size when copying installed partitions into the checkpoint tree. */
-const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
-
 interface ExecutedOp { op: Uint8Array; client: ClientId; timeMs: number; timestamp?: number }
 interface Mark { seq: number; index: number }
 
@@ -99,9 +96,10 @@ export class CheckpointingMachine implements StateMachine {
     this.pending = [];
     this.marks = [];
     this.tentativeFrom = null;
-    // Chunk by chunk: a partition may be far larger than one blob should be.
+    // Shared, not copied: the file blocks stay one copy until either tree
+    // writes one (a 1 GiB state costs no second GiB and no copy time).
     for (const i of this.checkpointTree.diffPartitions(this.live.partitions())) {
-      this.checkpointTree.copyPartitionFrom(this.live, i, COPY_CHUNK_BYTES);
+      this.checkpointTree.sharePartitionFrom(this.live, i);
     }
     this.checkpointSeq = seq;
     this.onCheckpointAdvanced?.(seq, this.checkpointTree);

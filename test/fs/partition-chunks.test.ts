@@ -155,3 +155,26 @@ test('a partition only we have is emptied; a malformed cursor is refused', () =>
   assert.equal(dst.stats().inodes, 1);
   assert.throws(() => src.exportPartitionChunk(0, new Uint8Array([1, 2, 3]), CHUNK_BYTES), /cursor/);
 });
+
+test('sharePartitionFrom: the trees share blocks, and a write or truncate in either (tentative or not) leaves the other as it was', () => {
+  const src = bigTree();
+  const dst = newTree();
+  for (const p of dst.diffPartitions(src.partitions())) dst.sharePartitionFrom(src, p);
+  assert.equal(hex(dst.snapshot()), hex(src.snapshot()));
+  const before = hex(src.snapshot());
+  const dir = fhOf(ok(dst, req.lookup(ROOT, ROOT_HANDLE, 'dir')));
+  const big0 = fhOf(ok(dst, req.lookup(ROOT, dir, 'big0')));
+  ok(dst, req.write(ROOT, big0, 5, new Uint8Array([9, 9, 9])));
+  ok(dst, req.create(ROOT, dir, 'new-name'));
+  dst.beginTentative();
+  ok(dst, req.write(ROOT, big0, 70_000, new Uint8Array([8])));
+  dst.rollbackTentative();
+  ok(dst, req.setattr(ROOT, big0, { size: 3 }));
+  assert.equal(hex(src.snapshot()), before, 'the source is untouched');
+  assert.equal(hex(src.digest()), hex(src.recomputeDigest()));
+  const dstBefore = hex(dst.snapshot());
+  const srcBig1 = fhOf(ok(src, req.lookup(ROOT, fhOf(ok(src, req.lookup(ROOT, ROOT_HANDLE, 'dir'))), 'big1')));
+  ok(src, req.write(ROOT, srcBig1, 10_000_001, new Uint8Array([1, 2, 3])));
+  assert.equal(hex(dst.snapshot()), dstBefore, 'and the other way round');
+  assert.equal(hex(dst.digest()), hex(dst.recomputeDigest()));
+});

@@ -16,6 +16,7 @@ import {
   answerFetch, decodeFetchRequest, encodeFetchReply, stateTransferService,
   type FetchStateReply, type FetchStateRequest,
 } from '../../src/replica/state-transfer-service.js';
+import { decodeFsResult, encodeFsRequest } from '../../src/transport/codec.js';
 import type { ReplicaInfo } from '../../src/transport/cluster-config.js';
 
 const hash = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
@@ -192,16 +193,39 @@ test('partitions installed before a source lies stay installed; the next source 
   assert.ok((run.fetcher.lastStats?.fetchedPartitions ?? 0) < source.partitions().length, 'the second source sent only what the first did not');
 });
 
-test('installing a transferred state copies big partitions into the checkpoint tree chunk by chunk', () => {
+test('installing a transferred state shares the blocks with the checkpoint tree; a write to either copies them', () => {
   const live = new FileTree(options);
   const ck = new FileTree(options);
   const allow = (): boolean => true;
   const m = new CheckpointingMachine(live, new FsStateMachine(live, allow), ck, new FsStateMachine(ck, allow));
   const source = bigPartitionTree();
   const expected = new Map(source.partitions().map((p) => [p.index, p.digest]));
-  for (const i of live.diffPartitions(source.partitions())) live.copyPartitionFrom(source, i, CHUNK_BYTES, expected.get(i) ?? new Uint8Array(32));
+  for (const i of live.diffPartitions(source.partitions())) {
+    const imp = live.importPartitionChunks(i);
+    let cursor: Uint8Array | undefined;
+    for (;;) {
+      const c = source.exportPartitionChunk(i, cursor, CHUNK_BYTES);
+      imp.push(c.bytes);
+      if (c.done) break;
+      cursor = c.next;
+    }
+    imp.finish(expected.get(i) ?? new Uint8Array(32));
+  }
   m.installed(SEQ);
   assert.deepEqual(ck.digest(), source.digest());
   assert.deepEqual(ck.snapshot(), source.snapshot());
   assert.equal(m.checkpointSeq, SEQ);
+  // The trees share file blocks after the install; a write to one must not show in the other.
+  const big0 = live.apply({ cred, op: 'lookup', lookup: { dir: ROOT_HANDLE, name: 'big0' } }, 1);
+  assert.ok(big0.res === 'lookup');
+  const run = (r: FsRequest, t: number): void => assert.equal(decodeFsResult(m.execute(encodeFsRequest(r), 1, t))?.errno, 0, r.op);
+  run({ cred, op: 'write', write: { fh: big0.lookup.attr.fh, offset: 10, data: new Uint8Array(100).fill(0xee), append: false } }, 5000);
+  assert.deepEqual(ck.snapshot(), source.snapshot(), 'a write to the live tree does not reach the shared block');
+  run({ cred, op: 'setattr', setattr: { fh: big0.lookup.attr.fh, size: 5, atimeNow: false, mtimeNow: false } }, 5001);
+  assert.deepEqual(ck.digest(), source.digest(), 'the checkpoint tree still holds the installed state');
+  assert.deepEqual(ck.snapshot(), source.snapshot());
+  assert.notDeepEqual(live.digest(), source.digest());
+  m.checkpointTaken(SEQ + 1);
+  m.checkpointStable(SEQ + 1);
+  assert.deepEqual(ck.digest(), live.digest(), 'replaying the same ops on the checkpoint tree gives the same state');
 });
