@@ -92,6 +92,8 @@ export class Replica implements GuardState {
   private consecutiveViewChanges = 0;
   private minClientSeen = Number.POSITIVE_INFINITY;
   private readonly helped = new Set<string>();
+  /** Peers helped (helpBehind) for re-sending a CHECKPOINT at our stable one, since it became stable. */
+  private readonly helpedAtStable = new Set<ReplicaId>();
 
   constructor(
     readonly config: ReplicaConfig,
@@ -639,12 +641,30 @@ export class Replica implements GuardState {
     const reason = ignoreCheckpoint(this, signed, c);
     if (!reason || reason === 'checkpoint-too-far-ahead') this.noteCheckpointVote(signed, c);
     if (reason) {
-      if (reason === 'stale-checkpoint') this.helpBehind(signed.signer, c.seq);
+      if (reason === 'stale-checkpoint' && this.behindByCheckpoint(signed.signer, c.seq)) this.helpBehind(signed.signer, c.seq);
       this.drop(reason, signed.signer, 'checkpoint', { seq: c.seq });
       return;
     }
     this.checkpoints.addVote(c.seq, c.replica, toHex(c.stateDigest), signed);
     this.checkStable(c.seq);
+  }
+
+  /**
+   * Whether a stale CHECKPOINT from `from` asks for helpBehind. Below our stable
+   * checkpoint its sender is behind: help every retransmission period. AT our
+   * stable checkpoint it is every replica's periodic re-send (retransmit) and
+   * says nothing about lag; helping then every period re-sent up to 3 x K
+   * messages per peer pair every 500 ms, which the receivers, holding them
+   * already, answered with helpLagging: 2/3 of all replica traffic under load.
+   * Help once per peer and stable checkpoint instead (a replica that just
+   * state-transferred to it gets the batches after it); a gap later is the
+   * lagging replica's to report.
+   */
+  private behindByCheckpoint(from: ReplicaId, seq: number): boolean {
+    if (seq < this.stableSeq) return true;
+    if (this.helpedAtStable.has(from)) return false;
+    this.helpedAtStable.add(from);
+    return true;
   }
 
   /** Stable once 2f+1 replicas (ours included: we must hold that state) agree. */
@@ -667,6 +687,7 @@ export class Replica implements GuardState {
 
   private makeStable(seq: number, digest: Uint8Array, proof: Signed[]): void {
     this.checkpoints.makeStable({ seq, digest, proof });
+    this.helpedAtStable.clear();
     this.sm.checkpointStable?.(seq);
     this.transfer.forgetUpTo(seq);
     // Keep one more interval to help replicas that fell just behind (helpBehind).
