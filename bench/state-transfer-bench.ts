@@ -203,7 +203,7 @@ async function main(argv: string[]): Promise<void> {
   const env = await describeEnvironment(REPO_ROOT);
   const describe = (s: Shape, mib: number): string => (s === 'big' ? `4 files of ${mib / 4} MiB` : `${(mib * MiB) / SMALL_FILE_BYTES} files of 16 KiB`);
   const table = markdownTable(
-    ['tree', 'shape', 'partitions', 'MiB moved', 'catch-up s', 'MiB/s', 'of which copy to checkpoint tree s', 'chunks', 'largest reply MiB', 'fetcher peak RSS MiB', 'fetcher CPU s', 'load (1 min)'],
+    ['tree', 'shape', 'partitions', 'MiB moved', 'catch-up s', 'MiB/s', 'of which checkpoint-tree install s', 'chunks', 'largest reply MiB', 'fetcher peak RSS MiB', 'fetcher CPU s', 'load (1 min)'],
     rows.map((r) => [
       `${r.mib} MiB`, describe(r.shape, r.mib), String(r.partitions), (r.bytes / MiB).toFixed(0), (r.catchUpMs / 1000).toFixed(2), r.mibPerS.toFixed(0),
       (r.installMs / 1000).toFixed(2), String(r.chunks), (r.chunkBytesLargest / MiB).toFixed(2), r.maxRssMiB.toFixed(0), (r.cpuMs / 1000).toFixed(1), String(r.loadAverage1m),
@@ -216,9 +216,9 @@ async function main(argv: string[]): Promise<void> {
     '',
     `Source and fetcher are separate processes on 127.0.0.1 (gRPC, StateTransfer.Fetch), chunks of at most ${chunkBytes / 1024} KiB per reply, one call ahead. ` +
       'Catch-up = from the fetch request to the state installed: listing checked against the certified digest, every partition staged, ' +
-      'its digest checked, installed, then the whole digest checked, then copied into the checkpoint tree (CheckpointingMachine.installed, ' +
+      'its digest checked, installed, then the whole digest checked, then shared with the checkpoint tree (CheckpointingMachine.installed, ' +
       'as a replica does); the log replay after it is not included. ' +
-      'MiB moved counts partition bytes on the wire (file data + metadata). Peak RSS includes both installed trees (2 copies of the data).',
+      'MiB moved counts partition bytes on the wire (file data + metadata). Peak RSS includes the installed trees (the checkpoint tree shares the file blocks of the live one).',
     '',
     table,
     '',

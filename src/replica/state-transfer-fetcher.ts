@@ -81,9 +81,12 @@ export class StateFetcher {
   private next: number;
   /** The last completed transfer (for logs, tests and the bench). */
   lastStats: TransferStats | undefined;
+  /** Our checkpoint file's tree, until the first install (then it is older than our state: dropped). */
+  private local: FileTree | undefined;
 
   constructor(private readonly opts: FetcherOptions) {
     this.next = (opts.self + 1) % opts.replicas.length;
+    this.local = opts.local;
   }
 
   /** The core asked for this checkpoint (a later call replaces an earlier target). */
@@ -124,6 +127,7 @@ export class StateFetcher {
       try {
         await this.fetchFrom(source, t);
         this.target = null;
+        this.local = undefined;
         m?.stateTransfers.inc({ result: 'installed' });
         m?.stateTransferDuration.observe((Date.now() - t.askedAt) / 1000);
         m?.stateTransferActive.set(0);
@@ -225,7 +229,7 @@ export class StateFetcher {
 
   /** Partitions our disk copy already has with the listed digest: no network needed. */
   private importLocal(wanted: number[], expected: Map<number, Uint8Array>): number[] {
-    const local = this.opts.local;
+    const local = this.local;
     if (!local) return wanted;
     const have = new Map(local.partitions().map((p) => [p.index, p.digest]));
     const rest: number[] = [];
