@@ -23,6 +23,7 @@ import type { GetAttrArgs as _bfs_GetAttrArgs, GetAttrArgs__Output as _bfs_GetAt
 import type { Handle as _bfs_Handle, Handle__Output as _bfs_Handle__Output } from './bfs/Handle.js';
 import type { Hello as _bfs_Hello, Hello__Output as _bfs_Hello__Output } from './bfs/Hello.js';
 import type { HelloBody as _bfs_HelloBody, HelloBody__Output as _bfs_HelloBody__Output } from './bfs/HelloBody.js';
+import type { Lagging as _bfs_Lagging, Lagging__Output as _bfs_Lagging__Output } from './bfs/Lagging.js';
 import type { LinkArgs as _bfs_LinkArgs, LinkArgs__Output as _bfs_LinkArgs__Output } from './bfs/LinkArgs.js';
 import type { LookupArgs as _bfs_LookupArgs, LookupArgs__Output as _bfs_LookupArgs__Output } from './bfs/LookupArgs.js';
 import type { LookupRes as _bfs_LookupRes, LookupRes__Output as _bfs_LookupRes__Output } from './bfs/LookupRes.js';
@@ -90,6 +91,7 @@ export interface ProtoGrpcType {
     Handle: MessageTypeDefinition<_bfs_Handle, _bfs_Handle__Output>
     Hello: MessageTypeDefinition<_bfs_Hello, _bfs_Hello__Output>
     HelloBody: MessageTypeDefinition<_bfs_HelloBody, _bfs_HelloBody__Output>
+    Lagging: MessageTypeDefinition<_bfs_Lagging, _bfs_Lagging__Output>
     LinkArgs: MessageTypeDefinition<_bfs_LinkArgs, _bfs_LinkArgs__Output>
     LookupArgs: MessageTypeDefinition<_bfs_LookupArgs, _bfs_LookupArgs__Output>
     LookupRes: MessageTypeDefinition<_bfs_LookupRes, _bfs_LookupRes__Output>

@@ -1,6 +1,6 @@
 // Guards: every reason to drop a protocol message, one function per handler
 // (ignorePrePrepare for onPrePrepare, ...). A guard returns null to accept.
-import type { Checkpoint, Commit, NewView, PrePrepare, Prepare, ProtocolAuth, ReplicaConfig, Signed, ViewChange } from './types.js';
+import type { Checkpoint, Commit, Lagging, NewView, PrePrepare, Prepare, ProtocolAuth, ReplicaConfig, Signed, ViewChange } from './types.js';
 import type { Quorums } from './quorums.js';
 import type { MessageLog } from './log.js';
 import type { CheckpointTracker } from './checkpoints.js';
@@ -19,6 +19,7 @@ export interface GuardState {
   readonly view: number;
   readonly active: boolean;
   readonly stableSeq: number;
+  readonly lastCommitted: number;
   readonly nowMs: number;
   readonly log: MessageLog;
   readonly checkpoints: CheckpointTracker;
@@ -32,7 +33,7 @@ export interface GuardState {
 /** Drops that happen in normal operation (duplicates, late or early messages). */
 export const BENIGN_REASONS = new Set([
   'duplicate', 'stale-view', 'view-changing', 'wrong-view', 'outside-watermarks', 'stale-checkpoint',
-  'already-in-view', 'i-am-primary', 'from-self',
+  'already-in-view', 'i-am-primary', 'from-self', 'not-behind',
 ]);
 
 function inWindow(s: GuardState, seq: number): boolean {
@@ -98,6 +99,14 @@ export function ignoreCheckpoint(s: GuardState, signed: Signed, c: Checkpoint): 
   if (c.seq <= s.stableSeq) return 'stale-checkpoint';
   if (c.seq > s.stableSeq + 2 * s.config.checkpointInterval) return 'checkpoint-too-far-ahead';
   if (s.checkpoints.hasVote(c.seq, c.replica)) return 'duplicate';
+  return null;
+}
+
+export function ignoreLagging(s: GuardState, signed: Signed, l: Lagging): string | null {
+  if (l.replica !== signed.signer) return 'replica-mismatch';
+  if (!s.active) return 'view-changing';
+  if (l.view !== s.view) return l.view < s.view ? 'stale-view' : 'wrong-view';
+  if (l.lastExecuted >= s.lastCommitted) return 'not-behind';
   return null;
 }
 

@@ -2,7 +2,7 @@
 // step(input) -> outputs. Normal case with batching, checkpoints and log GC,
 // view change, tentative execution, read-only requests, digest replies.
 import type {
-  AuthRequest, Checkpoint, Commit, Input, NewView, Output, PrePrepare, Prepare, ProtocolAuth,
+  AuthRequest, Checkpoint, Commit, Input, Lagging, NewView, Output, PrePrepare, Prepare, ProtocolAuth,
   ProtocolMessage, Reply, ReplicaConfig, ReplicaId, ReplicaStatus, Request, Signed, StateMachine, ViewChange,
 } from './types.js';
 import type { ByzantineBehaviour, Mutations, ReplicaOptions } from './byzantine.js';
@@ -10,7 +10,7 @@ import type { GuardState, PrePrepareCheck } from './guards.js';
 import type { LogEntry } from './log.js';
 import type { CachedReply } from './reply-cache.js';
 import type { NewViewPlan, VcContext } from './view-change.js';
-import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreNewView, ignorePrePrepare, ignorePrepare, ignoreViewChange } from './guards.js';
+import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreLagging, ignoreNewView, ignorePrePrepare, ignorePrepare, ignoreViewChange } from './guards.js';
 import { MessageLog, countMatching, resetForView } from './log.js';
 import { CheckpointTracker } from './checkpoints.js';
 import { StateTransferTracker, type CertifiedCheckpoint } from './state-transfer.js';
@@ -53,6 +53,9 @@ export interface RestorePoint {
 interface TentativeBatch { seq: number; digestHex: string; prevAgreedTimeMs: number }
 interface HeldViewChange { view: number; signed: Signed; vc: ViewChange }
 
+/** While catching up without progress, the request timer counts one tick in this many. */
+const CATCH_UP_TIMER_SLOWDOWN = 4;
+
 export class Replica implements GuardState {
   readonly q: Quorums;
   readonly log = new MessageLog();
@@ -89,6 +92,10 @@ export class Replica implements GuardState {
   private ownCheckpoint: Signed | undefined;
   private timerTicks = 0;
   private timerRequest: string | undefined;
+  /** lastExecuted when the request timer last restarted while we were catching up. */
+  private timerProgressSeq = 0;
+  /** Highest sequence number committed here (in any order): beyond a gap, we are behind. */
+  private highestCommitted = 0;
   private consecutiveViewChanges = 0;
   private minClientSeen = Number.POSITIVE_INFINITY;
   private readonly helped = new Set<string>();
@@ -217,6 +224,7 @@ export class Replica implements GuardState {
       case 'prepare': this.onPrepare(signed, msg.prepare); break;
       case 'commit': this.onCommit(signed, msg.commit); break;
       case 'checkpoint': this.onCheckpoint(signed, msg.checkpoint); break;
+      case 'lagging': this.onLagging(signed, msg.lagging); break;
       case 'viewChange': this.onViewChange(signed, msg.viewChange); break;
       case 'newView': this.onNewView(signed, msg.newView); break;
     }
@@ -485,6 +493,7 @@ export class Replica implements GuardState {
     const need = this.mut.commitQuorum ? this.q.weak : this.q.quorum;
     if (countMatching(e.commits, e.digestHex) < need) return;
     e.committed = true;
+    this.highestCommitted = Math.max(this.highestCommitted, e.seq);
     this.tryExecute();
   }
 
@@ -499,6 +508,16 @@ export class Replica implements GuardState {
     if (this.isPrimary() && e.prePrepareSigned) this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
     if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
+  }
+
+  /** A replica in our view has a gap after `lastExecuted`: re-send what we hold after it. */
+  private onLagging(signed: Signed, l: Lagging): void {
+    const reason = ignoreLagging(this, signed, l);
+    if (reason) {
+      this.drop(reason, signed.signer, 'lagging', { lastExecuted: l.lastExecuted });
+      return;
+    }
+    this.helpBehind(signed.signer, l.lastExecuted);
   }
 
   /**
@@ -874,10 +893,39 @@ export class Replica implements GuardState {
       this.timerRequest = oldest.digestHex;
       this.timerTicks = 0;
     }
+    if (this.catchingUp()) {
+      // Our own lag, not the primary, keeps the request waiting: a replica
+      // that restarted empty and suspected the primary while fetching state
+      // went alone into a higher view and never came back (issue #6). While
+      // behind, wait for progress instead: a state transfer pauses the timer
+      // (it has its own stall detection), executing anything restarts it.
+      // Each condition needs 2f+1 votes, so at least f+1 correct replicas are
+      // ahead of us, and a gap is filled by the others (LAGGING) or by a
+      // state transfer.
+      if (this.transfer.fetching || this.lastExecuted !== this.timerProgressSeq) {
+        this.timerProgressSeq = this.lastExecuted;
+        this.timerTicks = 0;
+        return;
+      }
+      // No progress yet (votes for the checkpoint to fetch still on their way):
+      // count slower rather than not at all, so that being kept behind forever
+      // still ends in suspicion.
+      if (this.ticks % CATCH_UP_TIMER_SLOWDOWN !== 0) return;
+    }
     if (++this.timerTicks >= this.currentTimeoutTicks()) {
       this.event('info', 'primary-suspected', { view: this.view, primary: this.primary(), waitedTicks: this.timerTicks });
       this.startViewChange(this.view + 1);
     }
+  }
+
+  /** The group is provably ahead of us: a certified checkpoint, or a committed batch beyond a gap in our log. */
+  private catchingUp(): boolean {
+    return this.transfer.fetching || this.transfer.bestCertified(this.lastExecuted) !== null || this.hasGap();
+  }
+
+  /** A batch committed here (2f+1 commits) beyond one we miss: executing is blocked on our side. */
+  private hasGap(): boolean {
+    return !this.transfer.fetching && this.highestCommitted > this.lastExecuted + 1 && this.log.get(this.lastExecuted + 1)?.committed !== true;
   }
 
   /** During a view change: once 2f+1 agree on the view, the new primary has a bounded time. */
@@ -905,6 +953,10 @@ export class Replica implements GuardState {
     }
     // Always: a replica that lost our vote needs it even after we went stable.
     if (this.ownCheckpoint) this.broadcast(this.ownCheckpoint);
+    // Committed batches we cannot execute: the ones before them never reached
+    // us, and no one re-sends committed batches unasked (a restarted replica,
+    // below the next checkpoint, would wait for it; issue #6).
+    if (this.hasGap()) this.broadcast(this.seal({ type: 'lagging', lagging: { view: this.view, lastExecuted: this.lastExecuted, replica: this.config.id } }));
   }
 
   // ── view change ──

@@ -35,6 +35,8 @@ export interface PrePrepare { view: number; seq: number; digest: Uint8Array; tim
 export interface Prepare { view: number; seq: number; digest: Uint8Array; replica: ReplicaId }
 export interface Commit { view: number; seq: number; digest: Uint8Array; replica: ReplicaId }
 export interface Checkpoint { seq: number; stateDigest: Uint8Array; replica: ReplicaId }
+/** A replica with a gap in its log asks for what follows `lastExecuted` (proto Lagging). */
+export interface Lagging { view: number; lastExecuted: number; replica: ReplicaId }
 /** A protocol message exactly as signed; certificates keep these. */
 export interface Signed { body: Uint8Array; signer: ReplicaId; sig: Uint8Array }
 export interface PreparedCert { prePrepare: Signed; prepares: Signed[] }
@@ -54,6 +56,7 @@ export type ProtocolMessage =
   | { type: 'prepare'; prepare: Prepare }
   | { type: 'commit'; commit: Commit }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
+  | { type: 'lagging'; lagging: Lagging }
   | { type: 'viewChange'; viewChange: ViewChange }
   | { type: 'newView'; newView: NewView };
 

@@ -17,6 +17,7 @@ export function describeProtocol(msg: ProtocolMessage): string {
     }
     case 'prepare': return `PREPARE v${msg.prepare.view} s${msg.prepare.seq} d=${hex(msg.prepare.digest)}`;
     case 'commit': return `COMMIT v${msg.commit.view} s${msg.commit.seq} d=${hex(msg.commit.digest)}`;
+    case 'lagging': return `LAGGING v${msg.lagging.view} executed=${msg.lagging.lastExecuted}`;
     case 'checkpoint': return `CHECKPOINT s${msg.checkpoint.seq} state=${hex(msg.checkpoint.stateDigest)}`;
     case 'viewChange': {
       const m = msg.viewChange;

@@ -11,7 +11,7 @@ import type { Prng } from './prng.js';
 import { bytesEqual, decodeValue, encodeValue, isRecord, type SimValue } from './sim-codec.js';
 
 const TAG_BYTES = 16;
-const PROTOCOL_TYPES = new Set(['prePrepare', 'prepare', 'commit', 'checkpoint', 'viewChange', 'newView']);
+const PROTOCOL_TYPES = new Set(['prePrepare', 'prepare', 'commit', 'checkpoint', 'lagging', 'viewChange', 'newView']);
 
 export function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());

@@ -79,6 +79,8 @@ export interface Scenario {
   tentativeExecution: boolean;
   checkpointInterval: number;
   clockSkewMs: number[];
+  /** How long fetching a checkpoint's state takes (a real 1 GiB transfer takes a minute). */
+  stateFetchMs?: number;
 }
 
 export const TICK_MS = 10;

@@ -351,7 +351,7 @@ export class Simulation {
         case 'reply': this.send(r.id, out.client, { type: 'reply', auth: out.reply }); break;
         case 'event': this.onEvent(r, out); break;
         case 'fetchState':
-          this.queue.push(this.nowMs + STATE_FETCH_MS, { type: 'stateFetch', replica: r.id, seq: out.seq, digest: out.digest });
+          this.queue.push(this.nowMs + (this.scenario.stateFetchMs ?? STATE_FETCH_MS), { type: 'stateFetch', replica: r.id, seq: out.seq, digest: out.digest });
           break;
       }
     }

@@ -10,7 +10,7 @@
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import type {
-  AuthReply, AuthRequest, Checkpoint, Commit, NewView, PrePrepare, Prepare, PreparedCert, ProtocolMessage, Reply, Request, Signed, ViewChange,
+  AuthReply, AuthRequest, Checkpoint, Commit, Lagging, NewView, PrePrepare, Prepare, PreparedCert, ProtocolMessage, Reply, Request, Signed, ViewChange,
 } from '../pbft/types.js';
 import type { FsRequest, FsResult } from '../fs/types.js';
 import type { Envelope } from './transport.js';
@@ -98,6 +98,7 @@ const toPrePrepare = (d: Decoded): PrePrepare => ({
 const toPrepare = (d: Decoded): Prepare => ({ view: num(d.view), seq: num(d.seq), digest: bytes(d.digest), replica: num(d.replica) });
 const toCommit = (d: Decoded): Commit => ({ view: num(d.view), seq: num(d.seq), digest: bytes(d.digest), replica: num(d.replica) });
 const toCheckpoint = (d: Decoded): Checkpoint => ({ seq: num(d.seq), stateDigest: bytes(d.stateDigest), replica: num(d.replica) });
+const toLagging = (d: Decoded): Lagging => ({ view: num(d.view), lastExecuted: num(d.lastExecuted), replica: num(d.replica) });
 const toSignedList = (v: unknown): Signed[] => list(v).map((s) => toSigned(msg(s)));
 const toPreparedCert = (d: Decoded): PreparedCert => ({ prePrepare: toSigned(msg(d.prePrepare)), prepares: toSignedList(d.prepares) });
 const toViewChange = (d: Decoded): ViewChange => ({
@@ -112,6 +113,7 @@ function toProtocolMessage(d: Decoded): ProtocolMessage | null {
     case 'prepare': return { type: 'prepare', prepare: toPrepare(msg(d.prepare)) };
     case 'commit': return { type: 'commit', commit: toCommit(msg(d.commit)) };
     case 'checkpoint': return { type: 'checkpoint', checkpoint: toCheckpoint(msg(d.checkpoint)) };
+    case 'lagging': return { type: 'lagging', lagging: toLagging(msg(d.lagging)) };
     case 'viewChange': return { type: 'viewChange', viewChange: toViewChange(msg(d.viewChange)) };
     case 'newView': return { type: 'newView', newView: toNewView(msg(d.newView)) };
     default: return null;

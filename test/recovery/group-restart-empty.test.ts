@@ -46,11 +46,7 @@ async function checkFiles(c: BfsClient, count: number): Promise<void> {
   }
 }
 
-// Skipped with its reason printed: a known liveness bug (issue #6) makes it fail about one run in three.
-// The restarted replica can move alone to view 1 while the others go on in view 0, and it never rejoins them.
-// Re-enable the test once a replica that is alone in a higher view rejoins the view that is making progress.
-const KNOWN_LIVENESS_BUG = 'known liveness bug, issue #6: a replica alone in a higher view does not rejoin the group\'s view';
-test('a replica restarted empty catches up by state transfer under load, then the group tolerates losing another', { timeout: 300_000, skip: KNOWN_LIVENESS_BUG }, async () => {
+test('a replica restarted empty catches up by state transfer under load, then the group tolerates losing another', { timeout: 300_000 }, async () => {
   await group.explain(async () => {
     await writeFiles(client, 0, 30);
     group.kill(3);

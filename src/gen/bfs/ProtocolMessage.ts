@@ -6,6 +6,7 @@ import type { Commit as _bfs_Commit, Commit__Output as _bfs_Commit__Output } fro
 import type { Checkpoint as _bfs_Checkpoint, Checkpoint__Output as _bfs_Checkpoint__Output } from '../bfs/Checkpoint.js';
 import type { ViewChange as _bfs_ViewChange, ViewChange__Output as _bfs_ViewChange__Output } from '../bfs/ViewChange.js';
 import type { NewView as _bfs_NewView, NewView__Output as _bfs_NewView__Output } from '../bfs/NewView.js';
+import type { Lagging as _bfs_Lagging, Lagging__Output as _bfs_Lagging__Output } from '../bfs/Lagging.js';
 
 export interface ProtocolMessage {
   'prePrepare'?: (_bfs_PrePrepare | null);
@@ -14,7 +15,8 @@ export interface ProtocolMessage {
   'checkpoint'?: (_bfs_Checkpoint | null);
   'viewChange'?: (_bfs_ViewChange | null);
   'newView'?: (_bfs_NewView | null);
-  'body'?: "prePrepare"|"prepare"|"commit"|"checkpoint"|"viewChange"|"newView";
+  'lagging'?: (_bfs_Lagging | null);
+  'body'?: "prePrepare"|"prepare"|"commit"|"checkpoint"|"viewChange"|"newView"|"lagging";
 }
 
 export interface ProtocolMessage__Output {
@@ -24,5 +26,6 @@ export interface ProtocolMessage__Output {
   'checkpoint'?: (_bfs_Checkpoint__Output | null);
   'viewChange'?: (_bfs_ViewChange__Output | null);
   'newView'?: (_bfs_NewView__Output | null);
-  'body'?: "prePrepare"|"prepare"|"commit"|"checkpoint"|"viewChange"|"newView";
+  'lagging'?: (_bfs_Lagging__Output | null);
+  'body'?: "prePrepare"|"prepare"|"commit"|"checkpoint"|"viewChange"|"newView"|"lagging";
 }
