@@ -99,8 +99,14 @@ async function serveSource(shape: Shape, mib: number): Promise<void> {
   server.addService(stateTransferService, stateTransferImplementation({ checkpointTree: tree, checkpointSeq: SEQ }));
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
   const ready: SourceReady = { port, digest, buildMs, partitions: tree.partitions().length, inodes: tree.stats().inodes, usedBytes: tree.stats().usedBytes };
+  const cpu = process.cpuUsage();
   process.stdout.write(`${JSON.stringify(ready)}\n`);
-  process.once('SIGTERM', () => { server.forceShutdown(); process.exit(0); });
+  // Asked to stop: report the CPU serving took (the orchestrator reads it).
+  process.once('SIGTERM', () => {
+    const used = process.cpuUsage(cpu);
+    server.forceShutdown();
+    process.stdout.write(`${JSON.stringify({ serveCpuMs: (used.user + used.system) / 1000 })}\n`, () => process.exit(0));
+  });
 }
 
 // ── the fetcher process ────────────────────────────────────────────────────
@@ -159,30 +165,44 @@ function child(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-function firstLine<T>(c: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: c.stdout as NodeJS.ReadableStream });
-    rl.once('line', (line) => { rl.close(); resolve(JSON.parse(line) as T); });
-    c.once('exit', (code) => reject(new Error(`child exited with ${code} before reporting`)));
+/** The child's stdout as JSON lines, one at a time. */
+function lines(c: ChildProcess): () => Promise<unknown> {
+  const queue: string[] = [];
+  const waiting: ((line: string | null) => void)[] = [];
+  const rl = createInterface({ input: c.stdout as NodeJS.ReadableStream });
+  rl.on('line', (line) => { const w = waiting.shift(); if (w) w(line); else queue.push(line); });
+  rl.on('close', () => { for (const w of waiting.splice(0)) w(null); });
+  return () => new Promise((resolve, reject) => {
+    const take = (line: string | null): void => (line === null ? reject(new Error('child exited before reporting')) : resolve(JSON.parse(line)));
+    const queued = queue.shift();
+    if (queued !== undefined) take(queued); else waiting.push(take);
   });
 }
 
-interface Row extends FetchResult { shape: Shape; mib: number; source: SourceReady; mibPerS: number; loadAverage1m: number }
+interface Row extends FetchResult {
+  shape: Shape; mib: number; source: SourceReady; mibPerS: number; loadAverage1m: number;
+  /** The source's CPU while serving, and the rate if each process had a core of its own. */
+  sourceCpuMs: number; cpuBoundMibPerS: number;
+}
 
 async function measure(shape: Shape, mib: number, chunkBytes: number): Promise<Row> {
   process.stderr.write(`state transfer bench: building ${mib} MiB (${shape}) in the source process...\n`);
   const src = child(['--serve', shape, String(mib)]);
+  const fromSource = lines(src);
   try {
-    const source = await firstLine<SourceReady>(src);
+    const source = await fromSource() as SourceReady;
     process.stderr.write(`  built in ${(source.buildMs / 1000).toFixed(1)} s: ${source.inodes} inodes, ${source.partitions} partitions; fetching...\n`);
-    const f = child(['--fetch', String(source.port), source.digest, String(chunkBytes)]);
-    const r = await firstLine<FetchResult>(f);
+    const r = await lines(child(['--fetch', String(source.port), source.digest, String(chunkBytes)]))() as FetchResult;
     if (r.usedBytes !== source.usedBytes) throw new Error(`fetched ${r.usedBytes} bytes of data, the source has ${source.usedBytes}`);
-    const mibPerS = r.bytes / MiB / (r.catchUpMs / 1000);
-    process.stderr.write(`  ${(r.catchUpMs / 1000).toFixed(1)} s, ${mibPerS.toFixed(0)} MiB/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB\n`);
-    return { ...r, shape, mib, source, mibPerS, loadAverage1m: Math.round(loadavg()[0] * 10) / 10 };
-  } finally {
+    const loadAverage1m = Math.round(loadavg()[0] * 10) / 10;
     src.kill('SIGTERM');
+    const { serveCpuMs } = await fromSource() as { serveCpuMs: number };
+    const mibPerS = r.bytes / MiB / (r.catchUpMs / 1000);
+    const cpuBoundMibPerS = r.bytes / MiB / (Math.max(r.cpuMs, serveCpuMs) / 1000);
+    process.stderr.write(`  ${(r.catchUpMs / 1000).toFixed(1)} s, ${mibPerS.toFixed(0)} MiB/s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB, CPU fetcher ${(r.cpuMs / 1000).toFixed(1)} s source ${(serveCpuMs / 1000).toFixed(1)} s\n`);
+    return { ...r, shape, mib, source, mibPerS, loadAverage1m, sourceCpuMs: serveCpuMs, cpuBoundMibPerS };
+  } finally {
+    if (src.exitCode === null) src.kill('SIGTERM');
   }
 }
 
@@ -203,10 +223,12 @@ async function main(argv: string[]): Promise<void> {
   const env = await describeEnvironment(REPO_ROOT);
   const describe = (s: Shape, mib: number): string => (s === 'big' ? `4 files of ${mib / 4} MiB` : `${(mib * MiB) / SMALL_FILE_BYTES} files of 16 KiB`);
   const table = markdownTable(
-    ['tree', 'shape', 'partitions', 'MiB moved', 'catch-up s', 'MiB/s', 'of which checkpoint-tree install s', 'chunks', 'largest reply MiB', 'fetcher peak RSS MiB', 'fetcher CPU s', 'load (1 min)'],
+    ['tree', 'shape', 'partitions', 'MiB moved', 'catch-up s', 'MiB/s', 'of which checkpoint-tree install s', 'chunks', 'largest reply MiB',
+      'fetcher peak RSS MiB', 'CPU s fetcher / source', 'MiB/s if CPU-bound', 'load (1 min)'],
     rows.map((r) => [
       `${r.mib} MiB`, describe(r.shape, r.mib), String(r.partitions), (r.bytes / MiB).toFixed(0), (r.catchUpMs / 1000).toFixed(2), r.mibPerS.toFixed(0),
-      (r.installMs / 1000).toFixed(2), String(r.chunks), (r.chunkBytesLargest / MiB).toFixed(2), r.maxRssMiB.toFixed(0), (r.cpuMs / 1000).toFixed(1), String(r.loadAverage1m),
+      (r.installMs / 1000).toFixed(2), String(r.chunks), (r.chunkBytesLargest / MiB).toFixed(2), r.maxRssMiB.toFixed(0),
+      `${(r.cpuMs / 1000).toFixed(1)} / ${(r.sourceCpuMs / 1000).toFixed(1)}`, r.cpuBoundMibPerS.toFixed(0), String(r.loadAverage1m),
     ]),
   );
   const markdown = [
@@ -221,6 +243,9 @@ async function main(argv: string[]): Promise<void> {
       'MiB moved counts partition bytes on the wire (file data + metadata). Peak RSS includes the installed trees (the checkpoint tree shares the file blocks of the live one).',
     '',
     table,
+    '',
+    'MiB/s if CPU-bound = MiB moved / the larger of the two processes\' CPU seconds during the transfer: the rate with a free core for each, ' +
+      'what the wall-clock rate approaches on an idle machine.',
     '',
   ].join('\n');
   const svg = barChart({
