@@ -19,10 +19,13 @@ import { redundantVotes } from './redundant-votes.js';
 import { UnreplicatedCore } from './unreplicated-core.js';
 import { CheckpointingMachine } from './state-transfer-machine.js';
 import { StateFetcher } from './state-transfer-fetcher.js';
-import { openDataDir } from './persistence/data-dir.js';
-import { DurableCore } from './persistence/durable-core.js';
-import { loadDataDir } from './persistence/restore-point.js';
+import { loadCheckpoint, shareTree, type LoadedCheckpoint } from './persistence/checkpoint-load.js';
+import { keepCheckpoints } from './persistence/data-dir.js';
+import { DurableCore, certifyCheckpoint } from './persistence/durable-core.js';
+import { loadDataDir, type ProofCheck } from './persistence/restore-point.js';
 import type { WalFile } from './persistence/wal-file.js';
+import { quorumsFor } from '../pbft/quorums.js';
+import { checkCheckpointProof } from '../pbft/view-change.js';
 import { committedLogOf, stateTransferImplementation, stateTransferService } from './state-transfer-service.js';
 
 export interface ReplicaProcessOptions {
@@ -82,19 +85,22 @@ export interface CoreOptions {
   id: number; byzantine?: ByzantineBehaviour; unreplicated?: boolean; tickMs?: number;
   /** Tentative execution (default off here: the pure core's default; startReplica decides for processes). */
   tentative?: boolean;
-  /** Start both trees from this checkpoint snapshot (`--durability fsync`). */
-  restored?: { seq: number; snapshot: Uint8Array };
+  /** Start from this checkpoint's state (`--durability fsync`): the live tree, shared by the checkpoint tree. */
+  restored?: { seq: number; tree: FileTree };
+  /** Default: a new one for the key. */
+  auth?: ReplicaAuth;
 }
 
 /** The replica's authentication and its core over a fresh file tree: everything but I/O (tests use it with the memory transport). */
 export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreOptions): { auth: ReplicaAuth; core: ReplicaCore; machine?: CheckpointingMachine } {
-  const auth = new ReplicaAuth({ config, key });
+  const auth = opts.auth ?? new ReplicaAuth({ config, key });
   const policy = identityPolicy(config.clients);
   if (opts.unreplicated) return { auth, core: new UnreplicatedCore(new FsStateMachine(new FileTree(TREE_OPTIONS), policy), auth, opts.id) };
   // Live tree + checkpoint tree (the state lagging replicas fetch; state-transfer-machine.ts).
   const r = opts.restored;
-  const live = r ? FileTree.restore(r.snapshot, TREE_OPTIONS) : new FileTree(TREE_OPTIONS);
-  const checkpointTree = r ? FileTree.restore(r.snapshot, TREE_OPTIONS) : new FileTree(TREE_OPTIONS);
+  const live = r ? r.tree : new FileTree(TREE_OPTIONS);
+  // Blocks shared, not copied: a 1 GiB checkpoint costs no second GiB.
+  const checkpointTree = r ? shareTree(r.tree, TREE_OPTIONS) : new FileTree(TREE_OPTIONS);
   const machine = new CheckpointingMachine(live, new FsStateMachine(live, policy), checkpointTree, new FsStateMachine(checkpointTree, policy));
   if (r) machine.checkpointSeq = r.seq;
   const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
@@ -105,19 +111,24 @@ export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreO
 
 const TREE_OPTIONS = { hash: sha256 };
 
+/** Why `proof` is not 2f+1 valid CHECKPOINTs for (seq, digest), or null. */
+function proofCheck(config: ClusterConfig, auth: ReplicaAuth, id: number): ProofCheck {
+  const ctx = { auth, q: quorumsFor(config.replicas.length), checkpointInterval: defaultReplicaConfig(id, config.replicas.length).checkpointInterval };
+  return (seq, digest, proof) => checkCheckpointProof(ctx, seq, digest, proof);
+}
+
 /** `--durability fsync`: what DIR holds, and how to start the core from it. */
-function durableStart(opts: ReplicaProcessOptions): { restored?: { seq: number; snapshot: Uint8Array }; wal: WalFile; wrap: (core: Replica) => DurableCore } | undefined {
+function durableStart(opts: ReplicaProcessOptions, loaded: LoadedCheckpoint | null, checkProof: ProofCheck): { restored?: { seq: number; tree: FileTree }; wal: WalFile; wrap: (core: Replica) => DurableCore } | undefined {
   if (opts.durability !== 'fsync') return undefined;
   if (!opts.dataDir) throw new Error('--durability fsync needs --data DIR (the write-ahead log and checkpoint live there)');
   if (opts.unreplicated) throw new Error('--durability fsync is for replicated groups, not --unreplicated');
-  mkdirSync(opts.dataDir, { recursive: true });
-  const loaded = loadDataDir(opts.dataDir, TREE_OPTIONS, opts.logger);
-  const restored = loaded.snapshot ? { seq: loaded.point.seq, snapshot: loaded.snapshot } : undefined;
+  const dataDir = loadDataDir(opts.dataDir, loaded, checkProof, opts.logger);
+  const restored = dataDir.tree ? { seq: dataDir.point.seq, tree: dataDir.tree } : undefined;
   return {
-    restored, wal: loaded.wal,
+    restored, wal: dataDir.wal,
     wrap: (core) => {
-      const outs = core.restore({ ...loaded.point, digest: loaded.digest ?? core.status().stableDigest });
-      return new DurableCore(core, loaded.wal, outs);
+      const outs = core.restore({ ...dataDir.point, digest: dataDir.digest ?? core.status().stableDigest });
+      return new DurableCore(core, dataDir.wal, outs);
     },
   };
 }
@@ -129,10 +140,14 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const key = readKeyFile(keyPath);
   if (key.id !== opts.id) throw new Error(`key file ${keyPath}: holds the key of node ${key.id}, not replica ${opts.id}`);
   const logger = opts.logger;
-  const durable = durableStart(opts);
+  const auth = new ReplicaAuth({ config, key });
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  // DIR's checkpoint, loaded once: the core starts from it (--durability fsync) or the fetcher takes its good partitions.
+  const loaded = opts.dataDir && !opts.unreplicated ? loadCheckpoint(opts.dataDir, TREE_OPTIONS, logger) : null;
+  const durable = durableStart(opts, loaded, proofCheck(config, auth, opts.id));
   const tentative = opts.durability !== 'fsync' && opts.tentative !== false;
-  const made = makeReplicaCore(config, key, { ...opts, tentative, restored: durable?.restored });
-  const { auth, machine } = made;
+  const made = makeReplicaCore(config, key, { ...opts, tentative, restored: durable?.restored, auth });
+  const { machine } = made;
   const core = durable && made.core instanceof Replica ? durable.wrap(made.core) : made.core;
   const replica = core instanceof DurableCore ? core.inner : core;
   const metrics = new ReplicaMetrics({ replica: String(opts.id) });
@@ -153,9 +168,14 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
     onFetchState: (seq, digest) => fetcher?.fetch(seq, digest),
   });
   if (machine) {
-    const hooks = core instanceof DurableCore
-      ? { certify: (seq: number) => core.certify(seq), onWritten: (seq: number) => core.checkpointWritten(seq) } : {};
-    const local = opts.dataDir ? openDataDir(opts.dataDir, machine, TREE_OPTIONS, logger, hooks) : undefined;
+    // Every manifest carries its checkpoint's proof; only --durability fsync cuts the WAL on it.
+    const hooks = {
+      certify: replica instanceof Replica ? (seq: number) => certifyCheckpoint(replica, seq) : undefined,
+      onWritten: core instanceof DurableCore ? (seq: number) => core.checkpointWritten(seq) : undefined,
+    };
+    if (opts.dataDir) keepCheckpoints(opts.dataDir, machine, TREE_OPTIONS, logger, hooks, loaded);
+    // The loaded checkpoint is our state already when the core started from it; otherwise a local source of verified partitions.
+    const local = loaded && !durable?.restored ? loaded.tree : undefined;
     fetcher = new StateFetcher({
       local,
       self: opts.id, replicas: config.replicas, tree: machine.live, treeOptions: TREE_OPTIONS, logger, maxMessageBytes: opts.maxMessageBytes, metrics,

@@ -65,6 +65,10 @@ test('acknowledged writes survive SIGKILL of the whole group with --durability f
     for (let id = 0; id < group.n; id++) group.startReplica(id);
     await group.waitFor((all) => all.every((s) => s !== null && s.lastExecuted > 128), 60_000, 'every replica restored past the first checkpoint');
     for (let id = 0; id < group.n; id++) assert.match(group.log(id), /restoring checkpoint \d+ and \d+ logged batches/);
+    // The checkpoints on disk (manifest + partition files, proof checked) started the cores, not seq 0.
+    const restoredFrom = [0, 1, 2, 3].map((id) => Number([...group.log(id).matchAll(/restoring checkpoint (\d+)/g)].at(-1)?.[1] ?? 0));
+    assert.ok(restoredFrom.some((seq) => seq >= 128), `restored from checkpoints ${restoredFrom.join(', ')}`);
+    for (let id = 0; id < group.n; id++) assert.doesNotMatch(group.log(id), /refusing|does not certify|is incomplete/);
     reader = await connectGroupClient(group.configPath, group.clientKeyPaths[1]);
     for (const i of ackedAtKill) {
       const attr = await reader.lookup(ROOT_HANDLE, `d${i}`);

@@ -1,11 +1,11 @@
 // The runtime side of state transfer in one process over real gRPC: the
 // checkpoint tree lags at the stable checkpoint, the fetcher moves only the
 // differing partitions, passes over a replica that serves a wrong state, and
-// the checkpoint file refuses corrupt or truncated bytes.
+// an earlier version's checkpoint file refuses corrupt or truncated bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -15,7 +15,7 @@ import { FsStateMachine } from '../../src/replica/fs-state-machine.js';
 import { CheckpointingMachine } from '../../src/replica/state-transfer-machine.js';
 import { StateFetcher } from '../../src/replica/state-transfer-fetcher.js';
 import { stateTransferImplementation, stateTransferService, type CheckpointSource } from '../../src/replica/state-transfer-service.js';
-import { CHECKPOINT_FILE, corruptCheckpointFile, readCheckpointFile, writeCheckpointFile } from '../../src/replica/persistence/checkpoint-file.js';
+import { CHECKPOINT_FILE, encodeCheckpointFile, readCheckpointFile } from '../../src/replica/persistence/checkpoint-file.js';
 import { encodeFsRequest } from '../../src/transport/codec.js';
 import type { ReplicaInfo } from '../../src/transport/cluster-config.js';
 
@@ -92,21 +92,24 @@ test('the fetcher moves only differing partitions and passes over a replica serv
   }
 });
 
-test('the checkpoint file round-trips; corrupt or truncated files are refused naming the problem', async () => {
+test('a checkpoint.bfs of an earlier version round-trips; corrupt or truncated files are refused naming the problem', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bfs-ckpt-'));
   try {
     assert.equal(readCheckpointFile(dir), null);
     const tree = new FileTree(options);
     fill(tree, 0, 20);
-    await writeCheckpointFile(dir, { seq: 384, digest: tree.digest(), snapshot: tree.snapshot() });
+    const path = join(dir, CHECKPOINT_FILE);
+    const bytes = encodeCheckpointFile({ seq: 384, digest: tree.digest(), snapshot: tree.snapshot() });
+    writeFileSync(path, bytes);
     const cp = readCheckpointFile(dir);
     assert.ok(cp && typeof cp !== 'string');
     assert.equal(cp.seq, 384);
     assert.deepEqual(FileTree.restore(cp.snapshot, options).digest(), tree.digest());
-    corruptCheckpointFile(dir);
+    const rotten = new Uint8Array(bytes);
+    rotten[Math.floor(rotten.length / 2)] ^= 0xff;
+    writeFileSync(path, rotten);
     assert.match(String(readCheckpointFile(dir)), /checkpoint\.bfs: checksum mismatch/);
-    const path = join(dir, CHECKPOINT_FILE);
-    writeFileSync(path, readFileSync(path).subarray(0, 100));
+    writeFileSync(path, bytes.subarray(0, 100));
     assert.match(String(readCheckpointFile(dir)), /truncated/);
     writeFileSync(path, 'hello');
     assert.match(String(readCheckpointFile(dir)), /truncated/);

@@ -1,11 +1,12 @@
-// The last stable checkpoint on disk (`bfs replica --data DIR`): the checkpoint
-// tree's snapshot behind a header with its seq, state digest and a SHA-256
-// checksum of everything after the header. Written atomically: tmp file,
-// fsync, rename, fsync of the directory. A truncated or corrupt file is
-// refused with a message naming the file and the problem, never used.
+// DIR/checkpoint.bfs of earlier versions: the whole checkpoint tree's snapshot
+// behind a header with its seq, state digest and a SHA-256 checksum of
+// everything after the header. No longer written (a manifest and one file per
+// partition replaced it: manifest-file.ts, partition-file.ts); read once when
+// DIR has no manifest yet (checkpoint-load.ts), then removed by the writer. A
+// truncated or corrupt file is refused with a message naming the file and the
+// problem, never used. The encoder stays for tests.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Signed } from '../../pbft/types.js';
 import { decodeSignedList, encodeSignedList } from './signed-list.js';
@@ -101,29 +102,4 @@ export function readCheckpointFile(dir: string): CheckpointFile | string | null 
   }
   const cp = decodeCheckpointFile(bytes);
   return typeof cp === 'string' ? `${path}: ${cp}` : cp;
-}
-
-/** Write atomically: tmp + fsync + rename + directory fsync. */
-export async function writeCheckpointFile(dir: string, cp: CheckpointFile): Promise<void> {
-  const path = join(dir, CHECKPOINT_FILE);
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(encodeCheckpointFile(cp));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  renameSync(tmp, path);
-  const d = openSync(dir, 'r');
-  try { fsyncSync(d); } finally { closeSync(d); }
-}
-
-/** For tests: flip one byte of the body (a disk that rotted). */
-export function corruptCheckpointFile(dir: string): void {
-  const path = join(dir, CHECKPOINT_FILE);
-  const bytes = readFileSync(path);
-  const at = HEADER_BYTES + Math.floor((bytes.length - HEADER_BYTES) / 2);
-  const fd = openSync(path, 'r+');
-  try { writeSync(fd, new Uint8Array([bytes[at] ^ 0xff]), 0, 1, at); } finally { closeSync(fd); }
 }

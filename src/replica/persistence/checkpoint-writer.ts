@@ -1,15 +1,34 @@
-// Keeps DIR/checkpoint.bfs at the last stable checkpoint. Each stable
-// checkpoint asks for a write; writes run one at a time in the background and
-// a request that arrives meanwhile replaces the pending one (only the newest
-// checkpoint matters). The snapshot itself is taken synchronously, so it is
-// exactly the checkpoint tree at that seq.
+// Keeps DIR at the last stable checkpoint, incrementally: each stable
+// checkpoint writes only the partitions whose digest has no file yet
+// (partition-file.ts: content-addressed names), then the manifest
+// (manifest-file.ts) that names them all, then removes the files no manifest
+// needs any more. A crash at any point leaves the previous manifest and every
+// file it names: new files only ever get new names, and old ones go only
+// after the new manifest is durable.
+//
+// Consistency without a snapshot: the checkpoint tree moves on at the next
+// stable checkpoint while a write may still be running, so the partitions to
+// write are first shared into a frozen tree (FileTree.sharePartitionFrom:
+// metadata copied, file blocks shared and copied by whichever tree writes one
+// first). That costs the changed partitions' metadata, not their bytes; a 4
+// KiB write between checkpoints freezes one or two partitions.
+//
+// Writes run one at a time in the background, each chunk of at most
+// FILE_CHUNK_BYTES exported between awaits (the replica keeps serving); a
+// checkpoint that arrives meanwhile replaces the pending one (only the newest
+// matters), and the files the running write produced serve it too.
 import { mkdirSync } from 'node:fs';
-import type { FileTree } from '../../fs/file-tree.js';
+import { readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileTree, type FileTreeOptions, type PartitionDigest } from '../../fs/file-tree.js';
 import type { Logger } from '../logger.js';
 import type { Signed } from '../../pbft/types.js';
-import { writeCheckpointFile, type CheckpointFile } from './checkpoint-file.js';
+import { CHECKPOINT_FILE } from './checkpoint-file.js';
+import { fsyncDir } from './durable-files.js';
+import { writeManifest, type Manifest } from './manifest-file.js';
+import { PARTITIONS_DIR, isPartitionFileName, partitionFileName, writePartitionFile } from './partition-file.js';
 
-/** The stable checkpoint's proof and view, stored in the file so the core can start from it (`--durability fsync`). */
+/** The stable checkpoint's proof and view, kept in the manifest so the core can start from it (`--durability fsync`). */
 export interface CheckpointCertificate { seq: number; proof: Signed[]; view: number }
 
 export interface CheckpointWriterHooks {
@@ -18,44 +37,153 @@ export interface CheckpointWriterHooks {
   onWritten?: (seq: number) => void;
 }
 
+/** What one checkpoint write did (logs, tests, bench/checkpoint-write-bench.ts). */
+export interface CheckpointWriteStats {
+  seq: number;
+  partitions: number;
+  /** Partitions whose file was written (the others were on disk already). */
+  partitionsWritten: number;
+  /** Partition files plus the manifest. */
+  bytesWritten: number;
+  manifestBytes: number;
+  filesRemoved: number;
+  /** Freezing the partitions to write (synchronous, on the event loop). */
+  freezeMs: number;
+  /** From the freeze to the removal of old files. */
+  ms: number;
+}
+
+interface Job {
+  manifest: Manifest;
+  /** Holds (shared) every partition of `toWrite` as of `manifest.seq`. */
+  frozen: FileTree;
+  toWrite: PartitionDigest[];
+  freezeMs: number;
+}
+
 export class CheckpointWriter {
   private writing = false;
-  private pending: CheckpointFile | null = null;
-  /** Seq of the last checkpoint on disk. */
+  private pending: Job | null = null;
+  private idleWaiters: (() => void)[] = [];
+  /** Partition files known durable and good: written by us, or verified when loaded. */
+  private readonly files = new Set<string>();
+  private readonly partitionsDir: string;
+  /** Seq of the last manifest on disk written by this writer. */
   writtenSeq = 0;
+  lastWrite: CheckpointWriteStats | undefined;
 
-  constructor(private readonly dir: string, private readonly logger: Logger, private readonly hooks: CheckpointWriterHooks = {}) {
-    mkdirSync(dir, { recursive: true });
+  constructor(
+    private readonly dir: string,
+    private readonly treeOptions: FileTreeOptions,
+    private readonly logger: Logger,
+    private readonly hooks: CheckpointWriterHooks = {},
+    /** Partition files on disk that verified when DIR was loaded. */
+    goodFiles: readonly PartitionDigest[] = [],
+  ) {
+    this.partitionsDir = join(dir, PARTITIONS_DIR);
+    mkdirSync(this.partitionsDir, { recursive: true });
+    for (const p of goodFiles) this.files.add(partitionFileName(p));
   }
 
   /** The checkpoint tree now holds checkpoint `seq`: persist it. */
   checkpointAdvanced(seq: number, tree: FileTree): void {
+    const started = performance.now();
     // The core makes the checkpoint stable before the machine advances its tree (or holds the
     // state-transfer target's proof while the fetched state is installed), so the proof is at hand.
     const cert = this.hooks.certify?.(seq);
-    const certified = cert?.seq === seq ? { proof: cert.proof, view: cert.view } : {};
-    this.pending = { seq, digest: tree.digest(), snapshot: tree.snapshot(), ...certified };
+    const certified = cert?.seq === seq ? cert : undefined;
+    const partitions = tree.partitions();
+    const toWrite = partitions.filter((p) => !this.files.has(partitionFileName(p)));
+    const frozen = new FileTree(this.treeOptions, true);
+    for (const p of toWrite) frozen.sharePartitionFrom(tree, p.index);
+    const manifest: Manifest = { seq, view: certified?.view ?? 0, digest: tree.digest(), partitions, proof: certified?.proof ?? [] };
+    this.pending = { manifest, frozen, toWrite, freezeMs: performance.now() - started };
     if (!this.writing) void this.drain();
+  }
+
+  /** Resolves once no write is running or pending (tests, bench, shutdown). */
+  idle(): Promise<void> {
+    if (!this.writing && !this.pending) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async drain(): Promise<void> {
     this.writing = true;
     try {
       while (this.pending) {
-        const cp = this.pending;
+        const job = this.pending;
         this.pending = null;
         try {
-          await writeCheckpointFile(this.dir, cp);
-          this.writtenSeq = cp.seq;
-          // Only a file with its proof can start the core: the WAL must keep what an unproven one covers.
-          if (cp.proof && cp.proof.length > 0) this.hooks.onWritten?.(cp.seq);
-          this.logger.debug({ seq: cp.seq, bytes: cp.snapshot.length }, 'checkpoint written');
+          await this.write(job);
         } catch (err) {
-          this.logger.error({ dir: this.dir, err: (err as Error).message }, `cannot write the checkpoint file in ${this.dir}`);
+          this.logger.error({ dir: this.dir, seq: job.manifest.seq, err: (err as Error).message },
+            `cannot write checkpoint ${job.manifest.seq} in ${this.dir}: ${(err as Error).message}; the previous one stays on disk`);
         }
       }
     } finally {
       this.writing = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  private async write(job: Job): Promise<void> {
+    const started = performance.now();
+    const m = job.manifest;
+    let bytes = 0;
+    let written = 0;
+    for (const p of job.toWrite) {
+      const name = partitionFileName(p);
+      if (this.files.has(name)) continue;   // an earlier write produced it meanwhile
+      bytes += await writePartitionFile(this.partitionsDir, job.frozen, p);
+      written++;
+      this.files.add(name);
+    }
+    if (written > 0) await fsyncDir(this.partitionsDir);
+    const missing = m.partitions.filter((p) => !this.files.has(partitionFileName(p)));
+    // Only when an earlier write failed: its successor counted on files that never came.
+    if (missing.length > 0) throw new Error(`${missing.length} partition files are missing (${partitionFileName(missing[0])}); the next checkpoint writes them`);
+    const manifestBytes = await writeManifest(this.dir, m);
+    await fsyncDir(this.dir);
+    this.writtenSeq = m.seq;
+    // Only a manifest with its proof can start the core: the WAL must keep what an unproven one covers.
+    if (m.proof.length > 0) this.hooks.onWritten?.(m.seq);
+    const filesRemoved = await this.removeUnused(m);
+    this.lastWrite = {
+      seq: m.seq, partitions: m.partitions.length, partitionsWritten: written, bytesWritten: bytes + manifestBytes, manifestBytes,
+      filesRemoved, freezeMs: job.freezeMs, ms: performance.now() - started,
+    };
+    this.logger.debug(this.lastWrite, 'checkpoint written');
+  }
+
+  /**
+   * The new manifest is durable: remove partition files neither it nor the
+   * pending checkpoint names, leftover tmp files, and a whole-tree
+   * checkpoint.bfs of an earlier version. Returns how many went.
+   */
+  private async removeUnused(m: Manifest): Promise<number> {
+    const keep = new Set(m.partitions.map(partitionFileName));
+    for (const p of this.pending?.manifest.partitions ?? []) keep.add(partitionFileName(p));
+    let removed = 0;
+    for (const name of await readdir(this.partitionsDir)) {
+      if (keep.has(name)) continue;
+      // Not ours (neither a partition file nor its tmp): left alone.
+      if (!isPartitionFileName(name) && !(name.endsWith('.tmp') && isPartitionFileName(name.slice(0, -4)))) continue;
+      await unlinkQuietly(join(this.partitionsDir, name));
+      this.files.delete(name);
+      removed++;
+    }
+    if (await unlinkQuietly(join(this.dir, CHECKPOINT_FILE))) removed++;
+    return removed;
+  }
+}
+
+/** True when it was there. */
+async function unlinkQuietly(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }

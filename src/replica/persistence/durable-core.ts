@@ -3,11 +3,12 @@
 // leaves this replica for a batch the disk could lose. A client accepts a
 // result on f+1 matching replies, so at least one correct replica has every
 // acknowledged batch on disk; after the whole group is killed, each replica
-// replays its checkpoint file and WAL (Replica.restore) and the ones that
-// logged more keep the certificates (PRE-PREPARE, PREPAREs, COMMITs) in their
-// log to bring the others along (helpLagging, view change). The WAL only holds
-// batches above the checkpoint file, which now carries the stable
-// checkpoint's proof and view: it is cut each time a newer file is on disk.
+// loads its checkpoint (manifest and partition files), replays its WAL
+// (Replica.restore), and the ones that logged more keep the certificates
+// (PRE-PREPARE, PREPAREs, COMMITs) in their log to bring the others along
+// (helpLagging, view change). The WAL only holds batches above the checkpoint
+// on disk, whose manifest carries the stable checkpoint's proof and view: it
+// is cut each time a newer manifest is durable.
 //
 // Why wrap the core rather than hook the runtime: the wrapper sees the outputs
 // before anyone sends them and needs nothing from the core but its public log.
@@ -25,6 +26,14 @@ export function encodeWalBatch(view: number, batch: Parameters<typeof encodeSign
   new DataView(out.buffer).setBigUint64(0, BigInt(view));
   out.set(list, 8);
   return out;
+}
+
+/** For the manifest: checkpoint `seq`'s proof (stable, or being installed by state transfer) and the view. */
+export function certifyCheckpoint(replica: Replica, seq: number): CheckpointCertificate | undefined {
+  const s = replica.checkpoints.stable;
+  if (s.seq === seq) return { seq, proof: s.proof, view: replica.view };
+  const t = replica.transfer.target;
+  return t?.seq === seq ? { seq, proof: t.proof, view: replica.view } : undefined;
 }
 
 export class DurableCore implements ReplicaCore {
@@ -51,15 +60,11 @@ export class DurableCore implements ReplicaCore {
     return this.inner.status();
   }
 
-  /** For the checkpoint file: checkpoint `seq`'s proof (stable, or being installed by state transfer) and the view. */
   certify(seq: number): CheckpointCertificate | undefined {
-    const s = this.inner.checkpoints.stable;
-    if (s.seq === seq) return { seq, proof: s.proof, view: this.inner.view };
-    const t = this.inner.transfer.target;
-    return t?.seq === seq ? { seq, proof: t.proof, view: this.inner.view } : undefined;
+    return certifyCheckpoint(this.inner, seq);
   }
 
-  /** The checkpoint file holds `seq` durably: the WAL drops what it covers. */
+  /** The manifest on disk holds `seq` durably: the WAL drops what it covers. */
   checkpointWritten(seq: number): void {
     this.wal.truncateThrough(seq);
   }
@@ -71,7 +76,7 @@ export class DurableCore implements ReplicaCore {
     const upTo = Math.min(s.lastExecuted, this.inner.lastCommitted);
     for (let seq = this.loggedUpTo + 1; seq <= upTo; seq++) {
       const e = this.inner.log.get(seq);
-      // No entry: the batch came in a state transfer; the checkpoint file will cover it.
+      // No entry: the batch came in a state transfer; the next checkpoint on disk will cover it.
       if (!e?.committed || !e.prePrepareSigned) continue;
       const batch = [...[...e.prepares.values()].map((v) => v.signed), ...[...e.commits.values()].map((v) => v.signed), e.prePrepareSigned];
       this.wal.append(seq, encodeWalBatch(e.view, batch));

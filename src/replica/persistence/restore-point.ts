@@ -1,53 +1,57 @@
-// `--durability fsync`, on start: what DIR holds (checkpoint file + WAL) as a
-// tree to start from and the core's RestorePoint. Anything damaged is
-// reported and left out: a refused checkpoint file means starting at seq 0
-// (the WAL's batches above a checkpoint we do not hold cannot be replayed,
-// so the replica recovers from the others by state transfer); a damaged WAL
-// tail is cut at the last good record.
-import { FileTree, type FileTreeOptions } from '../../fs/file-tree.js';
+// `--durability fsync`, on start: what DIR holds (the loaded checkpoint +
+// WAL) as the tree to start from and the core's RestorePoint. The checkpoint
+// starts the core only when every partition verified and its 2f+1 signed
+// CHECKPOINTs certify its digest; otherwise (reported) the core starts at seq
+// 0 and recovers by state transfer, taking the partitions that did verify from
+// disk and only the others over the network (the WAL's batches above a
+// checkpoint we do not hold cannot be replayed). A damaged WAL tail is cut at
+// the last good record.
+import type { FileTree } from '../../fs/file-tree.js';
 import type { RestorePoint } from '../../pbft/replica.js';
 import type { Signed } from '../../pbft/types.js';
 import type { Logger } from '../logger.js';
-import { readCheckpointFile } from './checkpoint-file.js';
+import type { LoadedCheckpoint } from './checkpoint-load.js';
 import { decodeSignedList } from './signed-list.js';
 import { WalFile } from './wal-file.js';
 
+/** Why `proof` does not certify checkpoint (seq, digest), or null when it does. */
+export type ProofCheck = (seq: number, digest: Uint8Array, proof: Signed[]) => string | null;
+
 export interface LoadedDataDir {
-  /** The checkpoint's snapshot, when the core starts from one (seq > 0). */
-  snapshot?: Uint8Array;
-  /** The checkpoint file's digest (absent at seq 0: the caller takes the initial tree's). */
+  /** The checkpoint's state, when the core starts from one (seq > 0). */
+  tree?: FileTree;
+  /** The checkpoint's digest (absent at seq 0: the caller takes the initial tree's). */
   digest?: Uint8Array;
   point: Omit<RestorePoint, 'digest'>;
   wal: WalFile;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
+interface StartPoint { seq: number; view: number; proof: Signed[]; tree?: FileTree; digest?: Uint8Array }
 
-function loadCheckpoint(dir: string, treeOptions: FileTreeOptions, logger: Logger): { seq: number; view: number; proof: Signed[]; snapshot?: Uint8Array; digest?: Uint8Array } {
+/** The checkpoint the core may start from, or seq 0 saying why not. */
+function startPoint(dir: string, loaded: LoadedCheckpoint | null, checkProof: ProofCheck, logger: Logger): StartPoint {
   const none = { seq: 0, view: 0, proof: [] };
-  const found = readCheckpointFile(dir);
-  if (found === null) return none;
-  if (typeof found === 'string') {
-    logger.warn({ problem: found }, `refusing the checkpoint file: ${found}; starting from seq 0 and recovering from the other replicas`);
+  if (!loaded) return none;
+  const m = loaded.manifest;
+  if (!loaded.complete) {
+    logger.warn({ dir, seq: m.seq, damaged: loaded.damaged },
+      `checkpoint ${m.seq} in ${dir} is incomplete (${loaded.damaged.length} partition files refused); starting from seq 0 and fetching what is missing from the other replicas`);
     return none;
   }
-  if (!found.proof || found.proof.length === 0) {
-    logger.warn({ dir, seq: found.seq }, `the checkpoint file in ${dir} has no proof (written without --durability fsync); starting from seq 0`);
+  if (m.proof.length === 0) {
+    logger.warn({ dir, seq: m.seq }, `the checkpoint in ${dir} has no proof (written without --durability fsync); starting from seq 0`);
     return none;
   }
-  try {
-    if (!bytesEqual(FileTree.restore(found.snapshot, treeOptions).digest(), found.digest)) throw new Error('the restored tree does not match the digest in the header');
-  } catch (err) {
-    logger.warn({ dir, err: (err as Error).message }, `refusing the checkpoint file in ${dir}: ${(err as Error).message}; starting from seq 0`);
+  const bad = checkProof(m.seq, m.digest, m.proof);
+  if (bad) {
+    logger.warn({ dir, seq: m.seq, problem: bad }, `the proof of checkpoint ${m.seq} in ${dir} does not certify its digest (${bad}); starting from seq 0`);
     return none;
   }
-  return { seq: found.seq, view: found.view ?? 0, proof: found.proof, snapshot: found.snapshot, digest: found.digest };
+  return { seq: m.seq, view: m.view, proof: m.proof, tree: loaded.tree, digest: m.digest };
 }
 
-export function loadDataDir(dir: string, treeOptions: FileTreeOptions, logger: Logger): LoadedDataDir {
-  const cp = loadCheckpoint(dir, treeOptions, logger);
+export function loadDataDir(dir: string, loaded: LoadedCheckpoint | null, checkProof: ProofCheck, logger: Logger): LoadedDataDir {
+  const cp = startPoint(dir, loaded, checkProof, logger);
   const wal = WalFile.open(dir);
   if (wal.opened.problem) logger.warn({ dir, problem: wal.opened.problem }, `write-ahead log in ${dir}: ${wal.opened.problem}; cut after the last good record`);
   const batches: Signed[][] = [];
@@ -63,5 +67,5 @@ export function loadDataDir(dir: string, treeOptions: FileTreeOptions, logger: L
     batches.push(list);
   }
   logger.info({ dir, seq: cp.seq, batches: batches.length, view }, `restoring checkpoint ${cp.seq} and ${batches.length} logged batches from ${dir}`);
-  return { snapshot: cp.snapshot, digest: cp.digest, point: { seq: cp.seq, proof: cp.proof, view, batches }, wal };
+  return { tree: cp.tree, digest: cp.digest, point: { seq: cp.seq, proof: cp.proof, view, batches }, wal };
 }
