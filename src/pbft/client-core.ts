@@ -7,6 +7,8 @@ import type { Quorums } from './quorums.js';
 import { bytesEqual, toHex } from './bytes.js';
 import { mulberry32 } from './prng.js';
 import { assert } from './assert.js';
+import { BIG_REQUEST_BYTES_MIN } from './config.js';
+import { RttEstimator } from './rtt-estimator.js';
 
 export interface ClientCoreConfig {
   id: ClientId;
@@ -19,6 +21,12 @@ export interface ClientCoreConfig {
   firstTimeoutMs?: number;
   /** Back-off cap (default 1 s). */
   timeoutMsMax?: number;
+  /**
+   * Read-write requests encoded at least this big go to every replica at once
+   * (the primary orders them by digest only); default BIG_REQUEST_BYTES_MIN,
+   * the replicas' default bigRequestBytesMin.
+   */
+  bigRequestBytesMin?: number;
   /** TEST-ONLY: accept f matching replies instead of f+1 (the simulator's "checkers have teeth"). */
   mutations?: { weakReplyQuorum?: boolean };
 }
@@ -34,6 +42,8 @@ interface Outstanding {
   timeoutMs: number;
   deadlineMs: number | null;
   askedAllFull: boolean;
+  /** Clock reading when it was first sent (null before the first tick). */
+  startMs: number | null;
 }
 
 export class ClientCore {
@@ -44,6 +54,8 @@ export class ClientCore {
   private nowMs: number | null = null;
   private readonly queue: { op: Uint8Array; readOnly: boolean }[] = [];
   private cur: Outstanding | null = null;
+  /** Round-trip estimates for the first timeout, read-only and read-write apart (a big write is slower than a read). */
+  private readonly rtt = { readOnly: new RttEstimator(), readWrite: new RttEstimator() };
 
   constructor(readonly config: ClientCoreConfig, private readonly auth: ClientAuth) {
     this.q = quorumsFor(config.n);
@@ -67,20 +79,29 @@ export class ClientCore {
     return this.cur ? [] : this.startNext();
   }
 
+  private firstTimeoutMs(readOnly: boolean): number {
+    const first = this.config.firstTimeoutMs ?? 150;
+    return this.rtt[readOnly ? 'readOnly' : 'readWrite'].timeoutMs(first, Math.max(first, this.config.timeoutMsMax ?? 1000));
+  }
+
   private startNext(): ClientOutput[] {
     const next = this.queue.shift();
     if (!next) return [];
-    const firstTimeoutMs = this.config.firstTimeoutMs ?? 150;
+    const firstTimeoutMs = this.firstTimeoutMs(next.readOnly);
     this.cur = {
       timestamp: this.nextTimestamp++, op: next.op, readOnly: next.readOnly, replier: primaryOf(this.view, this.config.n),
       replies: new Map(), results: new Map(), timeoutMs: firstTimeoutMs,
-      deadlineMs: this.nowMs === null ? null : this.nowMs + firstTimeoutMs, askedAllFull: false,
+      deadlineMs: this.nowMs === null ? null : this.nowMs + firstTimeoutMs, askedAllFull: false, startMs: this.nowMs,
     };
-    // Read-only goes to everyone (it needs 2f+1 replies); read-write to the primary first.
-    return [this.send(next.readOnly ? 'all' : this.cur.replier)];
+    // Read-only goes to everyone (it needs 2f+1 replies); read-write to the
+    // primary first, unless it is big: the primary orders a big request by
+    // digest only, so every replica needs the client's own copy.
+    const out = this.send(next.readOnly ? 'all' : this.cur.replier);
+    if (!next.readOnly && out.auth.request.length >= (this.config.bigRequestBytesMin ?? BIG_REQUEST_BYTES_MIN)) out.to = 'all';
+    return [out];
   }
 
-  private send(to: ReplicaId | 'all'): ClientOutput {
+  private send(to: ReplicaId | 'all'): Extract<ClientOutput, { type: 'send' }> {
     const c = this.cur;
     assert(c !== null, 'send without an outstanding request');
     const req: Request = { client: this.config.id, timestamp: c.timestamp, op: c.op, readOnly: c.readOnly, replier: c.replier };
@@ -92,7 +113,13 @@ export class ClientCore {
     const c = this.cur;
     if (!c) return [];
     if (c.deadlineMs === null) c.deadlineMs = nowMs + c.timeoutMs;
+    c.startMs ??= nowMs;
     if (nowMs < c.deadlineMs) return [];
+    // A quorum agrees on a result whose designated replier never delivered it: everyone sends it in full.
+    if (!c.askedAllFull && this.winningDigest(c) !== null) {
+      c.deadlineMs = nowMs + c.timeoutMs;
+      return [this.askAllFull(c)];
+    }
     if (c.readOnly) return this.retryReadWrite();
     // Randomized exponential back-off, capped.
     const cap = this.config.timeoutMsMax ?? 1000;
@@ -111,7 +138,7 @@ export class ClientCore {
     c.readOnly = false;
     c.replies.clear();
     c.results.clear();
-    c.timeoutMs = this.config.firstTimeoutMs ?? 150;
+    c.timeoutMs = this.firstTimeoutMs(false);
     c.deadlineMs = this.nowMs === null ? null : this.nowMs + c.timeoutMs;
     return [this.send('all')];
   }
@@ -137,15 +164,23 @@ export class ClientCore {
     }
     const result = c.results.get(winner.digestHex);
     if (!result) {
-      if (c.askedAllFull) return [];
-      // Agreement on a digest, but the designated replier did not deliver: everyone sends it in full.
-      c.askedAllFull = true;
-      c.replier = -1;
-      return [this.send('all')];
+      // Agreement on a digest, but the designated replier did not deliver. Its
+      // reply is the big one and often lands just after the others' digests:
+      // until it answered (or the timeout, tick), wait rather than make every
+      // replica send the whole result.
+      if (c.askedAllFull || (c.replier >= 0 && !c.replies.has(c.replier))) return [];
+      return [this.askAllFull(c)];
     }
     this.view = Math.max(this.view, winner.view);
+    if (c.startMs !== null && this.nowMs !== null) this.rtt[c.readOnly ? 'readOnly' : 'readWrite'].sample(this.nowMs - c.startMs);
     this.cur = null;
     return [{ type: 'done', timestamp: c.timestamp, result }, ...this.startNext()];
+  }
+
+  private askAllFull(c: Outstanding): ClientOutput {
+    c.askedAllFull = true;
+    c.replier = -1;
+    return this.send('all');
   }
 
   /** The digest that has a certificate, with the view it proves (the (f+1)-th highest among its voters). */

@@ -8,7 +8,7 @@ import type { VcContext } from './view-change.js';
 import { checkViewChange } from './view-change.js';
 import { countMatching } from './log.js';
 import { primaryOf } from './quorums.js';
-import { batchDigestFrom, batchBytes, requestDigests } from './batch.js';
+import { batchDigestFrom, batchBytes, isByDigest, requestDigests } from './batch.js';
 import { bytesEqual, toHex } from './bytes.js';
 
 /** What the guards read of a replica's state. */
@@ -106,7 +106,10 @@ export function ignoreLagging(s: GuardState, signed: Signed, l: Lagging): string
   if (l.replica !== signed.signer) return 'replica-mismatch';
   if (!s.active) return 'view-changing';
   if (l.view !== s.view) return l.view < s.view ? 'stale-view' : 'wrong-view';
-  if (l.lastExecuted >= s.lastCommitted) return 'not-behind';
+  // Not behind our commits, but maybe stuck on the next batch for a big request's client copy that we may hold.
+  const next = s.log.get(l.lastExecuted + 1);
+  const namesBig = next?.prePrepare !== undefined && next.view === s.view && next.prePrepare.requests.some(isByDigest);
+  if (l.lastExecuted >= s.lastCommitted && !namesBig) return 'not-behind';
   return null;
 }
 

@@ -14,11 +14,13 @@ import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreLagging, ignoreNe
 import { MessageLog, countMatching, resetForView } from './log.js';
 import { CheckpointTracker } from './checkpoints.js';
 import { StateTransferTracker, type CertifiedCheckpoint } from './state-transfer.js';
-import { RequestStore } from './requests.js';
+import { RequestStore, type PendingRequest } from './requests.js';
 import { ReplyCache } from './reply-cache.js';
 import { ByzantineOutputs } from './byzantine-outputs.js';
 import { checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
-import { batchBytes, batchDigest, batchDigestFrom, requestDigests } from './batch.js';
+import { batchBytes, batchDigest, batchDigestFrom, byDigest, isByDigest, requestDigests } from './batch.js';
+import { BigRequestBodies } from './big-requests.js';
+import { BIG_REQUEST_BYTES_MIN } from './config.js';
 import { bytesEqual, corruptBytes, toHex } from './bytes.js';
 import { primaryOf, quorumsFor } from './quorums.js';
 import type { Quorums } from './quorums.js';
@@ -86,6 +88,10 @@ export class Replica implements GuardState {
   private lastProposedTimeMs = 0;
   /** Pre-prepares waiting for a client's own copy of a request, by request digest. */
   private readonly waiting = new Map<string, number[]>();
+  /** Client copies of the big requests (ordered by digest only) that our log entries name. */
+  private readonly bodies = new BigRequestBodies();
+  /** The next batch to execute lacked a big request's copy at the last retransmission (stuckOnBodies). */
+  private missingBodiesSeq: number | undefined;
   private readonly latestVc = new Map<ReplicaId, HeldViewChange>();
   private ownViewChange: Signed | undefined;
   private newViewSigned: Signed | undefined;
@@ -247,30 +253,39 @@ export class Replica implements GuardState {
       this.sendReply(request, cached);
       return;
     }
-    const digestHex = toHex(this.auth.digest(auth.request));
+    const digest = this.auth.digest(auth.request);
+    const digestHex = toHex(digest);
     // Whatever else we hold for this client, this copy may be what a pre-prepare waits for.
-    this.fillWaiting(digestHex, request);
+    const filled = this.fillWaiting(digestHex, auth, request);
     const existing = this.requests.forClient(request.client);
     if (existing && existing.request.timestamp >= request.timestamp) {
       // A retransmission: the client is still waiting, so make sure the primary has it.
       if (existing.request.timestamp === request.timestamp && this.active && !this.isPrimary()) this.forward(auth);
       return;
     }
-    this.requests.add({ auth, request, digestHex });
+    this.requests.add({ auth, request, digest, digestHex }, filled);
     if (!this.active) return;
     if (this.isPrimary()) this.cutBatches();
-    else this.forward(auth);
+    // A big request's client sent it to every replica, the primary included:
+    // forwarding its bytes would only double them (a retransmission, above, still is).
+    else if (auth.request.length < Math.min(this.config.bigRequestBytesMin, BIG_REQUEST_BYTES_MIN)) this.forward(auth);
+  }
+
+  /** Big: travels by digest only in our pre-prepares (clients send requests from BIG_REQUEST_BYTES_MIN to every replica). */
+  private isBig(auth: AuthRequest): boolean {
+    return auth.request.length >= this.config.bigRequestBytesMin;
   }
 
   private forward(auth: AuthRequest): void {
     this.out.push({ type: 'forward', to: this.primary(), auth });
   }
 
-  /** A client's own copy arrived: complete pre-prepares that were waiting for it. */
-  private fillWaiting(digestHex: string, request: Request): void {
+  /** A client's own copy arrived: complete pre-prepares that were waiting for it. True if one of this view was. */
+  private fillWaiting(digestHex: string, auth: AuthRequest, request: Request): boolean {
     const seqs = this.waiting.get(digestHex);
-    if (!seqs) return;
+    if (!seqs) return false;
     this.waiting.delete(digestHex);
+    let filled = false;
     for (const seq of seqs) {
       const e = this.log.get(seq);
       if (!e?.prePrepare) continue;
@@ -278,10 +293,13 @@ export class Replica implements GuardState {
         if (e.requestHexes[i] === digestHex && e.requests[i] === null) {
           e.requests[i] = request;
           e.missingRequests--;
+          if (isByDigest(e.prePrepare.requests[i])) this.bodies.keep(digestHex, { auth, request }, e.seq);
+          if (e.view === this.view) filled = true;
         }
       }
       if (e.missingRequests === 0) this.afterPrePrepareComplete(e);
     }
+    return filled;
   }
 
   private onReadOnly(request: Request, force = false): void {
@@ -335,8 +353,8 @@ export class Replica implements GuardState {
     }
   }
 
-  private takeBatch(): { auth: AuthRequest; request: Request }[] {
-    const batch: { auth: AuthRequest; request: Request }[] = [];
+  private takeBatch(): PendingRequest[] {
+    const batch: PendingRequest[] = [];
     let bytes = 0;
     for (const [hex, p] of this.requests.unassigned) {
       if (this.replies.isStale(p.request.client, p.request.timestamp)) {
@@ -354,13 +372,14 @@ export class Replica implements GuardState {
     return batch;
   }
 
-  private propose(batch: { auth: AuthRequest; request: Request }[]): void {
+  private propose(batch: PendingRequest[]): void {
     const seq = this.nextSeq++;
     const timeMs = Math.max(this.nowMs, this.lastProposedTimeMs + 1, this.lastAgreedTimeMs + 1);
     this.lastProposedTimeMs = timeMs;
-    const auths = batch.map((b) => b.auth);
-    const reqDigests = requestDigests(this.auth, auths);
-    const pp: PrePrepare = { view: this.view, seq, digest: batchDigestFrom(this.auth, timeMs, reqDigests), timeMs, requests: auths };
+    const reqDigests = batch.map((b) => b.digest);
+    // Big requests by digest only: the backups hold the client's copies.
+    const requests = batch.map((b) => (this.isBig(b.auth) ? byDigest(b.digest) : b.auth));
+    const pp: PrePrepare = { view: this.view, seq, digest: batchDigestFrom(this.auth, timeMs, reqDigests), timeMs, requests };
     const signed = this.seal({ type: 'prePrepare', prePrepare: pp });
     const e = this.log.open(seq, this.view);
     this.setPrePrepare(e, signed, pp, reqDigests);
@@ -405,16 +424,48 @@ export class Replica implements GuardState {
     e.missingRequests = 0;
     for (let i = 0; i < pp.requests.length; i++) {
       const hex = e.requestHexes[i];
-      const r = this.auth.openRequest(pp.requests[i]) ?? this.requests.byDigestHex(hex)?.request ?? null;
+      const entry = pp.requests[i];
+      const r = isByDigest(entry)
+        ? this.bodyOf(hex, e.seq)
+        : this.auth.openRequest(entry) ?? this.requests.byDigestHex(hex)?.request ?? null;
       e.requests.push(r);
       if (r === null) {
-        // Our MAC entry failed: a faulty client may be framing the primary. Wait
-        // for the client's own copy (clients retransmit to all) before preparing.
+        // A big request whose client copy has not reached us yet, or our MAC
+        // entry failed (a faulty client may be framing the primary). Wait for
+        // the client's own copy (clients retransmit to all) before preparing.
         e.missingRequests++;
         const seqs = this.waiting.get(hex) ?? [];
         seqs.push(e.seq);
         this.waiting.set(hex, seqs);
       }
+    }
+  }
+
+  /** The client's copy of the big request `hex` that entry `seq` names, kept as long as the entry; null if we have none yet. */
+  private bodyOf(hex: string, seq: number): Request | null {
+    const body = this.requests.byDigestHex(hex) ?? this.bodies.get(hex);
+    if (!body) return null;
+    this.bodies.keep(hex, { auth: body.auth, request: body.request }, seq);
+    return body.request;
+  }
+
+  /**
+   * Re-send entry `e`'s signed pre-prepare to one replica, preceded by the
+   * client copies of its big requests: a replica that lacks one (its client
+   * moved on, or the copy was lost) could never prepare the batch otherwise.
+   */
+  private resendPrePrepare(to: ReplicaId, e: LogEntry): void {
+    if (!e.prePrepareSigned) return;
+    this.sendBodies(to, e);
+    this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
+  }
+
+  /** The client copies we hold of the big requests entry `e` names, to one replica (they pass its MAC check like the client's own). */
+  private sendBodies(to: ReplicaId, e: LogEntry): void {
+    const requests = e.prePrepare?.requests ?? [];
+    for (let i = 0; i < requests.length; i++) {
+      const body = isByDigest(requests[i]) ? this.bodies.get(e.requestHexes[i]) : undefined;
+      if (body) this.out.push({ type: 'forward', to, auth: body.auth });
     }
   }
 
@@ -505,7 +556,7 @@ export class Replica implements GuardState {
     const key = `${to}:${seq}`;
     if (this.helped.has(key)) return;
     this.helped.add(key);
-    if (this.isPrimary() && e.prePrepareSigned) this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
+    if (this.isPrimary()) this.resendPrePrepare(to, e);
     if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
     if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
   }
@@ -531,16 +582,26 @@ export class Replica implements GuardState {
     const key = `cp:${to}`;
     if (!this.active || this.helped.has(key)) return;
     this.helped.add(key);
-    const last = Math.min(this.lastCommitted, fromSeq + this.config.checkpointInterval);
-    for (let seq = fromSeq + 1; seq <= last; seq++) {
+    let bodiesOnly = 0;
+    for (let seq = fromSeq + 1; seq <= fromSeq + this.config.checkpointInterval; seq++) {
       const e = this.log.get(seq);
-      if (!e?.prePrepareSigned || e.view !== this.view || !e.committed) continue;
+      if (!e?.prePrepareSigned || e.view !== this.view) continue;
+      if (!e.committed || seq > this.lastCommitted) {
+        // Not committed in this view (yet), maybe because the replica asking
+        // lacks a big request's copy to prepare it: send the copies we hold.
+        if (bodiesOnly < RETRANSMIT_ENTRIES_MAX && e.prePrepare?.requests.some(isByDigest)) {
+          bodiesOnly++;
+          this.sendBodies(to, e);
+        }
+        continue;
+      }
       // Votes first: a pre-prepare older than the time-skew bound is accepted once commits vouch for it.
       if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
       if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
-      this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
+      this.resendPrePrepare(to, e);
     }
   }
+
 
   // ── execution ──
 
@@ -711,6 +772,7 @@ export class Replica implements GuardState {
     this.transfer.forgetUpTo(seq);
     // Keep one more interval to help replicas that fell just behind (helpBehind).
     this.log.discardUpTo(seq - this.config.checkpointInterval);
+    this.bodies.discardUpTo(seq - this.config.checkpointInterval);
     for (const [hex, seqs] of this.waiting) {
       const live = seqs.filter((s) => s > seq);
       if (live.length === 0) this.waiting.delete(hex);
@@ -928,6 +990,21 @@ export class Replica implements GuardState {
     return !this.transfer.fetching && this.highestCommitted > this.lastExecuted + 1 && this.log.get(this.lastExecuted + 1)?.committed !== true;
   }
 
+  /**
+   * The next batch to execute names a big request (by digest) whose client
+   * copy we still lack, as we did one retransmission period ago: its client
+   * may have moved on (2f+1 others prepared it), or a NEW-VIEW re-proposed it
+   * to us who never had it. Ask with LAGGING; the others re-send the copies
+   * they hold (helpBehind). Called once per period.
+   */
+  private stuckOnBodies(): boolean {
+    const next = this.log.get(this.lastExecuted + 1);
+    const missing = !this.transfer.fetching && next?.prePrepare !== undefined && next.view === this.view && next.missingRequests > 0;
+    const stuck = missing && this.missingBodiesSeq === next.seq;
+    this.missingBodiesSeq = missing ? next.seq : undefined;
+    return stuck;
+  }
+
   /** During a view change: once 2f+1 agree on the view, the new primary has a bounded time. */
   private tickNewViewTimer(): void {
     // Replicas that already moved past this view supported it too.
@@ -956,7 +1033,7 @@ export class Replica implements GuardState {
     // Committed batches we cannot execute: the ones before them never reached
     // us, and no one re-sends committed batches unasked (a restarted replica,
     // below the next checkpoint, would wait for it; issue #6).
-    if (this.hasGap()) this.broadcast(this.seal({ type: 'lagging', lagging: { view: this.view, lastExecuted: this.lastExecuted, replica: this.config.id } }));
+    if (this.stuckOnBodies() || this.hasGap()) this.broadcast(this.seal({ type: 'lagging', lagging: { view: this.view, lastExecuted: this.lastExecuted, replica: this.config.id } }));
   }
 
   // ── view change ──

@@ -7,6 +7,8 @@ import type { AuthRequest, ClientId, Request } from './types.js';
 export interface PendingRequest {
   auth: AuthRequest;
   request: Request;
+  /** Digest of auth.request (computed once: a big request's bytes are not hashed again). */
+  digest: Uint8Array;
   digestHex: string;
 }
 
@@ -16,14 +18,18 @@ export class RequestStore {
   /** Not yet in a pre-prepare of the current view (used by the primary). */
   readonly unassigned = new Map<string, PendingRequest>();
 
-  /** Store a verified request; returns false if we already hold it or a newer one. */
-  add(p: PendingRequest): boolean {
+  /**
+   * Store a verified request; returns false if we already hold it or a newer one.
+   * `assigned`: a pre-prepare of this view already carries it (it completed one
+   * that waited for the client's copy), so the primary must not order it again.
+   */
+  add(p: PendingRequest, assigned = false): boolean {
     const old = this.byClient.get(p.request.client);
     if (old && old.request.timestamp >= p.request.timestamp) return false;
     if (old) this.remove(old);
     this.byClient.set(p.request.client, p);
     this.byDigest.set(p.digestHex, p);
-    this.unassigned.set(p.digestHex, p);
+    if (!assigned) this.unassigned.set(p.digestHex, p);
     return true;
   }
 

@@ -15,8 +15,15 @@ export interface Request {
   /** Replica that sends the full result; the others send its digest. -1: all full. */
   replier: number;
 }
-/** A request as sent by its client: encoded Request + one MAC per replica. */
-export interface AuthRequest { request: Uint8Array; macs: Uint8Array[] }
+/**
+ * A request as sent by its client: encoded Request + one MAC per replica.
+ * In a pre-prepare, a big request (encoded size at least `bigRequestBytesMin`)
+ * travels by digest only: `request` and `macs` empty, `digest` the digest of
+ * the client's encoded request; every replica uses the copy the client sent it
+ * (BFS: "big requests are sent by the client to all replicas and ordered by
+ * digest only"), so the primary does not fan the bytes out again.
+ */
+export interface AuthRequest { request: Uint8Array; macs: Uint8Array[]; digest?: Uint8Array }
 
 export interface Reply {
   view: number;
@@ -153,6 +160,12 @@ export interface ReplicaConfig {
   /** Max requests and bytes per batch. */
   batchRequestsMax: number;
   batchBytesMax: number;
+  /**
+   * A request whose encoded size is at least this goes into pre-prepares by
+   * digest only (clients send such requests to every replica). Infinity: never.
+   * Backups accept both forms whatever their own setting.
+   */
+  bigRequestBytesMin: number;
   /** Max batches in flight (pre-prepared, not yet committed) at the primary. */
   inFlightBatchesMax: number;
   /** View-change timeout, doubled on each consecutive view change. */

@@ -89,6 +89,8 @@ export interface CoreOptions {
   restored?: { seq: number; tree: FileTree };
   /** Default: a new one for the key. */
   auth?: ReplicaAuth;
+  /** Requests from this size on go into our pre-prepares by digest only (default BIG_REQUEST_BYTES_MIN; Infinity: never). */
+  bigRequestBytesMin?: number;
 }
 
 /** The replica's authentication and its core over a fresh file tree: everything but I/O (tests use it with the memory transport). */
@@ -106,6 +108,7 @@ export function makeReplicaCore(config: ClusterConfig, key: KeyFile, opts: CoreO
   const replicaConfig = defaultReplicaConfig(opts.id, config.replicas.length);
   if (opts.tickMs) replicaConfig.tickMs = opts.tickMs;
   if (opts.tentative !== undefined) replicaConfig.tentativeExecution = opts.tentative;
+  if (opts.bigRequestBytesMin !== undefined) replicaConfig.bigRequestBytesMin = opts.bigRequestBytesMin;
   return { auth, core: new Replica(replicaConfig, auth, machine, { byzantine: opts.byzantine }), machine };
 }
 
@@ -146,7 +149,10 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const loaded = opts.dataDir && !opts.unreplicated ? loadCheckpoint(opts.dataDir, TREE_OPTIONS, logger) : null;
   const durable = durableStart(opts, loaded, proofCheck(config, auth, opts.id));
   const tentative = opts.durability !== 'fsync' && opts.tentative !== false;
-  const made = makeReplicaCore(config, key, { ...opts, tentative, restored: durable?.restored, auth });
+  // The WAL logs signed batches; a pre-prepare naming big requests by digest
+  // would replay without their bytes: a durable primary keeps them inline.
+  const bigRequestBytesMin = durable ? Number.POSITIVE_INFINITY : undefined;
+  const made = makeReplicaCore(config, key, { ...opts, tentative, restored: durable?.restored, auth, bigRequestBytesMin });
   const { machine } = made;
   const core = durable && made.core instanceof Replica ? durable.wrap(made.core) : made.core;
   const replica = core instanceof DurableCore ? core.inner : core;

@@ -32,10 +32,10 @@ export class ClientDriver {
     private readonly prng: Prng,
     private readonly env: ClientEnv,
     private readonly ops: Map<string, OpRecord>,
-    private readonly opts: { n: number; opsTotal: number; keys: string[]; startMs: number; thinkMsMax: number; weakReplyQuorum?: boolean },
+    private readonly opts: { n: number; opsTotal: number; keys: string[]; startMs: number; thinkMsMax: number; weakReplyQuorum?: boolean; bigRequestBytesMin?: number },
   ) {
     const mutations = opts.weakReplyQuorum === true ? { weakReplyQuorum: true } : undefined;
-    this.core = new ClientCore({ id, n: opts.n, initialTimestamp: 1, seed: prng.nextU32(), mutations }, auth);
+    this.core = new ClientCore({ id, n: opts.n, initialTimestamp: 1, seed: prng.nextU32(), mutations, bigRequestBytesMin: opts.bigRequestBytesMin }, auth);
     this.nextSubmitMs = opts.startMs;
   }
 

@@ -3,6 +3,7 @@
 // client workload.
 import { BYZANTINE_BEHAVIOURS, type ByzantineBehaviour, type Mutations } from '../pbft/byzantine.js';
 import type { ReplicaId } from '../pbft/types.js';
+import { BIG_REQUEST_BYTES_MIN } from '../pbft/config.js';
 import type { Prng } from './prng.js';
 
 /**
@@ -81,6 +82,12 @@ export interface Scenario {
   clockSkewMs: number[];
   /** How long fetching a checkpoint's state takes (a real 1 GiB transfer takes a minute). */
   stateFetchMs?: number;
+  /**
+   * Requests from this encoded size on are big: clients send them to every
+   * replica, pre-prepares carry their digest only. 0 in half the seeds (every
+   * request by digest: the sim's requests are tiny), else the default.
+   */
+  bigRequestBytesMin: number;
 }
 
 export const TICK_MS = 10;
@@ -164,10 +171,12 @@ export function drawScenario(prng: Prng, opts: SimOptions): Scenario {
     tentativeExecution: prng.chance(0.5),
     checkpointInterval: prng.pick([2, 4, 8]),
     clockSkewMs: Array.from({ length: n }, () => prng.int(0, 30)),
+    bigRequestBytesMin: BIG_REQUEST_BYTES_MIN,
   };
   // Drawn last so the rest of a seed's scenario stays as it was. A replica that
   // lost its state is faulty until it caught up: only while fewer than f are Byzantine.
   if (scenario.crashes.length > 0 && byzantine.size < opts.f && prng.chance(0.5)) scenario.crashes[0].loseState = true;
+  if (prng.chance(0.5)) scenario.bigRequestBytesMin = 0;
   return scenario;
 }
 
@@ -176,5 +185,5 @@ export function describeScenario(s: Scenario): string {
   const faults = [...s.faults].join(',') || 'none';
   const lost = s.crashes.some((c) => c.loseState) ? ' state-loss' : '';
   return `n=${s.n} byzantine=${byz} faults=${faults}${lost} clients=${s.clients.length}x${s.opsPerClient} `
-    + `tentative=${s.tentativeExecution} K=${s.checkpointInterval} heal=${s.healMs}ms`;
+    + `tentative=${s.tentativeExecution} K=${s.checkpointInterval} heal=${s.healMs}ms${s.bigRequestBytesMin === 0 ? ' by-digest' : ''}`;
 }

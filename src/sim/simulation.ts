@@ -124,6 +124,7 @@ export class Simulation {
       viewChangeTimeoutTicks: 50,
       tickMs: TICK_MS,
       tentativeExecution: s.tentativeExecution,
+      bigRequestBytesMin: s.bigRequestBytesMin,
     };
     const auth = new SimReplicaAuth(keys, id);
     const options = correct ? { mutations: this.opts.mutations } : isSimBehaviour(byzantine) ? {} : { byzantine };
@@ -176,7 +177,7 @@ export class Simulation {
         note: (node: number, what: string): void => this.trace.add({ timeMs: this.nowMs, node, what }),
       };
       const driver = new ClientDriver(id, new SimClientAuth(keys, id, s.n), prng.fork(), env, this.ops, {
-        n: s.n, opsTotal: s.opsPerClient, keys: s.keys,
+        n: s.n, opsTotal: s.opsPerClient, keys: s.keys, bigRequestBytesMin: s.bigRequestBytesMin,
         // Think times spread each client's ops over the fault phase, so faults hit live traffic.
         startMs: prng.int(0, 500), thinkMsMax: Math.floor((2 * s.healMs) / s.opsPerClient), weakReplyQuorum: this.opts.weakClients,
       });

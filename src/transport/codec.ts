@@ -77,7 +77,11 @@ const toReply = (d: Decoded): Reply => ({
 });
 export const decodeReply = (data: Uint8Array): Reply | null => decodeWith(T.Reply, data, toReply);
 
-const toAuthRequest = (d: Decoded): AuthRequest => ({ request: bytes(d.request), macs: list(d.macs).map(bytes) });
+const toAuthRequest = (d: Decoded): AuthRequest => {
+  const digest = bytes(d.digest);
+  // Only a big request in a pre-prepare carries a digest (by digest only); keep the field off the others.
+  return digest.length > 0 ? { request: bytes(d.request), macs: list(d.macs).map(bytes), digest } : { request: bytes(d.request), macs: list(d.macs).map(bytes) };
+};
 const toAuthReply = (d: Decoded): AuthReply => ({ reply: bytes(d.reply), mac: bytes(d.mac) });
 const toSigned = (d: Decoded): Signed => ({ body: bytes(d.body), signer: num(d.signer), sig: bytes(d.sig) });
 export const encodeAuthRequest = (a: AuthRequest): Uint8Array => finish(T.AuthRequest, a);

@@ -75,18 +75,41 @@ test('client: read-only with replies that can no longer reach 2f+1 retries as re
   assert.equal(sentRequest(outs[0]).readOnly, false);
 });
 
-test('client: digest replies without a matching full result make it ask everyone for the full result', () => {
+test('client: digest replies without a matching full result make it ask everyone for the full result, at the timeout', () => {
   const c = core();
   c.submit(bytes('big'), false);
   const d = sha(bytes('R'));
   assert.deepEqual(c.onReply(reply(1, '', { full: false, resultDigest: d })), []);
-  const ask = c.onReply(reply(2, '', { full: false, resultDigest: d }));
+  // f+1 agree on a digest, but the designated replier (the primary) has not answered: its full reply may be on its way.
+  assert.deepEqual(c.onReply(reply(2, '', { full: false, resultDigest: d })), []);
+  // A "full" reply whose bytes do not hash to its digest is ignored.
+  assert.deepEqual(c.onReply(reply(0, 'LIE', { resultDigest: d })), []);
+  assert.deepEqual(c.tick(100), []);
+  const ask = c.tick(150);
   assert.equal(ask.length, 1);
   assert.equal((ask[0] as { to: string }).to, 'all');
   assert.equal(sentRequest(ask[0]).replier, -1);
-  // A "full" reply whose bytes do not hash to its digest is ignored.
-  assert.deepEqual(c.onReply(reply(0, 'LIE', { resultDigest: d })), []);
   const done = c.onReply(reply(3, 'R'));
+  assert.equal(done[0].type, 'done');
+});
+
+test('client: when the designated replier answers with only a digest, it asks everyone for the full result at once', () => {
+  const c = core();
+  c.submit(bytes('big'), false);
+  const d = sha(bytes('R'));
+  assert.deepEqual(c.onReply(reply(1, '', { full: false, resultDigest: d })), []);
+  const ask = c.onReply(reply(0, '', { full: false, resultDigest: d }));
+  assert.equal((ask[0] as { to: string }).to, 'all');
+  assert.equal(sentRequest(ask[0]).replier, -1);
+});
+
+test('client: a read-only result whose full copy comes after the 2f+1 digests completes without asking everyone', () => {
+  const c = core();
+  c.submit(bytes('get a'), true);
+  const d = sha(bytes('R'));
+  for (const r of [1, 2, 3]) assert.deepEqual(c.onReply(reply(r, '', { full: false, resultDigest: d })), []);
+  const done = c.onReply(reply(0, 'R'));
+  assert.equal(done.length, 1);
   assert.equal(done[0].type, 'done');
 });
 
@@ -135,4 +158,39 @@ test('client (test-only mutation): weakReplyQuorum accepts f matching replies', 
   const c = core({ mutations: { weakReplyQuorum: true } });
   c.submit(bytes('set a 1'), false);
   assert.equal(c.onReply(reply(3, 'FORGED'))[0].type, 'done');
+});
+
+test('client: a big read-write request goes to every replica at once (the primary orders it by digest only)', () => {
+  const c = core({ bigRequestBytesMin: 200 });
+  const small = c.submit(bytes('set a 1'), false);
+  assert.equal((small[0] as { to: number }).to, 0);
+  c.onReply(reply(1, 'OK'));
+  const next = c.onReply(reply(2, 'OK'));
+  assert.equal(next[0].type, 'done');
+  const big = c.submit(bytes(`set b ${'x'.repeat(300)}`), false);
+  assert.equal((big[0] as { to: string }).to, 'all');
+});
+
+test('client: the first retransmission timeout follows how long requests took (never below the configured one)', () => {
+  const c = core();
+  let now = 0;
+  // Requests that each take 400 ms (replies come just before the deadline would matter).
+  for (let k = 0; k < 6; k++) {
+    c.submit(bytes(`set k${k} v`), false);
+    now += 400;
+    c.tick(now);
+    c.onReply(reply(1, 'OK', { timestamp: 100 + k }));
+    assert.equal(c.onReply(reply(2, 'OK', { timestamp: 100 + k }))[0].type, 'done');
+  }
+  c.submit(bytes('set z v'), false);
+  // 150 ms would have retransmitted long ago; the estimate waits about as long as requests take.
+  assert.deepEqual(c.tick(now + 300), []);
+  const later: number[] = [];
+  for (let t = now + 310; t <= now + 2000 && later.length === 0; t += 10) if (c.tick(t).length > 0) later.push(t - now);
+  assert.ok(later[0] >= 400 && later[0] <= 1000, `first retransmission after ${later[0]} ms`);
+  // A fast group keeps the configured 150 ms.
+  const fast = core();
+  fast.submit(bytes('set a 1'), false);
+  assert.deepEqual(fast.tick(140), []);
+  assert.equal(fast.tick(150).length, 1);
 });
