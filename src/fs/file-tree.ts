@@ -13,7 +13,8 @@ import { readRecord, seal, unseal, validateName, writeRecord } from './records.j
 import { EMPTY_ROOT, HashTree } from './hash-tree.js';
 import { ClientTable, type ClientReply } from './client-table.js';
 import { Store, inodeTreeDepth, shareInode, stateDigest } from './store.js';
-import { CLIENT_PARTITION, PARTITION_INODES, PARTITION_LEVEL, PartitionImport, exportChunk, type PartitionChunk } from './partition-chunks.js';
+import { CLIENT_PARTITION, PARTITION_INODES, PARTITION_LEVEL, PartitionImport, exportChunk, type PartitionChunk, type PartitionSide } from './partition-chunks.js';
+import { FrozenSegments, SEGMENT_BLOCKS, exportSegmentChunk, partitionSegments, type PartitionSegment } from './partition-segments.js';
 import { timespecOf } from './inode.js';
 import { EINVAL, EROFS, isReadOnlyOp, type Credentials, type FsRequest, type FsResult, type Handle } from './types.js';
 
@@ -23,7 +24,7 @@ export interface FileTreeOptions {
 }
 
 export interface PartitionDigest { index: number; digest: Uint8Array }
-export { CLIENT_PARTITION, PARTITION_INODES, PartitionImport, type PartitionChunk };
+export { CLIENT_PARTITION, FrozenSegments, PARTITION_INODES, PartitionImport, SEGMENT_BLOCKS, type PartitionChunk, type PartitionSegment };
 
 export const ROOT_HANDLE: Readonly<Handle> = Object.freeze({ ino: ROOT_INO, gen: 1 });
 
@@ -281,7 +282,33 @@ export class FileTree {
   // `bytesMax` bytes per chunk (at least one unit): a partition of any size
   // moves in bounded messages. Throws on a malformed cursor.
   exportPartitionChunk(index: number, cursor: Uint8Array | undefined, bytesMax: number): PartitionChunk {
-    return exportChunk({ store: this.store, clients: this.clients, limits: this.limits, hash: this.options.hash }, index, cursor, bytesMax);
+    return exportChunk(this.side(), index, cursor, bytesMax);
+  }
+
+  // Partition `index` cut into segments whose keys change only with their
+  // content (partition-segments.ts: big files in runs of SEGMENT_BLOCKS
+  // blocks): what a store that rewrites only what changed keeps apart.
+  partitionSegments(index: number): PartitionSegment[] {
+    this.digest();
+    return partitionSegments(this.side(), index);
+  }
+
+  // Like exportPartitionChunk, within one segment of partitionSegments(index).
+  // A partition's segments' chunks, in order, import as the partition.
+  exportSegmentChunk(index: number, segment: PartitionSegment, cursor: Uint8Array | undefined, bytesMax: number): PartitionChunk {
+    return exportSegmentChunk(this.side(), index, segment, cursor, bytesMax);
+  }
+
+  // What exporting `segments` of partition `index` later needs, as the tree is
+  // now (file blocks shared copy-on-write; a big file's runs alone): for
+  // writing them out while the tree moves on.
+  freezeSegments(index: number, segments: readonly PartitionSegment[]): FrozenSegments {
+    if (this.store.tentative) throw new Error('fs: freezeSegments during tentative execution');
+    return new FrozenSegments(this.side(), index, segments);
+  }
+
+  private side(): PartitionSide {
+    return { store: this.store, clients: this.clients, limits: this.limits, hash: this.options.hash };
   }
 
   // Receives the chunks of partition `index` (push, in order) and installs

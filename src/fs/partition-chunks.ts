@@ -41,7 +41,7 @@ const UNIT_CLIENT = 4;
 const HEAD_BYTES_MAX = 128;
 
 /** Where an export resumes: the position after the last unit sent. */
-interface Cursor {
+export interface Cursor {
   ino: number;     // last inode whose head was sent (0: none yet)
   block: number;   // the next block index to consider in that inode
   name: string;    // the last entry name sent of that inode ('' : none; names are never empty)
@@ -50,7 +50,7 @@ interface Cursor {
 
 const START: Readonly<Cursor> = Object.freeze({ ino: 0, block: 0, name: '', client: 0 });
 
-function encodeCursor(c: Cursor): Uint8Array {
+export function encodeCursor(c: Cursor): Uint8Array {
   return new ByteWriter().u53(c.ino).u53(c.block).str(c.name).u53(c.client).finish();
 }
 
@@ -72,6 +72,12 @@ export interface PartitionChunk {
   next: Uint8Array;
 }
 
+/**
+ * A part of a partition's unit stream (partition-segments.ts): the heads of
+ * inodes inoFrom..inoTo-1 and their blocks below blockTo (and entries).
+ */
+export interface ExportBounds { inoFrom: number; inoTo: number; blockTo: number }
+
 /** What the exporter and importer need of a FileTree. */
 export interface PartitionSide { store: Store; clients: ClientTable; limits: FsLimits; hash: HashFn }
 
@@ -84,13 +90,15 @@ function header(limits: FsLimits, index: number, initialBytes = 256): ByteWriter
  * bytes (at least one unit, so every chunk makes progress). Throws on a
  * malformed cursor.
  */
-export function exportChunk(side: PartitionSide, index: number, cursorBytes: Uint8Array | undefined, bytesMax: number): PartitionChunk {
+export function exportChunk(side: PartitionSide, index: number, cursorBytes: Uint8Array | undefined, bytesMax: number, bounds?: ExportBounds): PartitionChunk {
   const at = decodeCursor(cursorBytes);
   const w = header(side.limits, index, Math.min(bytesMax + side.limits.blockBytes + HEAD_BYTES_MAX, estimateBytes(side, index, at)));
   const headerBytes = w.length;
   // Room for one more unit of `bytes`? The first unit always fits.
   const fits = (bytes: number): boolean => w.length === headerBytes || w.length + bytes <= bytesMax;
-  const done = index === CLIENT_PARTITION ? exportClients(side, at, w, fits) : exportInodes(side, index, at, w, fits);
+  const lo = index * PARTITION_INODES;
+  const b = bounds ?? { inoFrom: lo, inoTo: lo + PARTITION_INODES, blockTo: Infinity };
+  const done = index === CLIENT_PARTITION ? exportClients(side, at, w, fits) : exportInodes(side, index, at, w, fits, b);
   // One buffer when the estimate held: no copy (a view into it, nothing else refers to it).
   return { bytes: w.bytesView(), done, next: done ? new Uint8Array(0) : encodeCursor(at) };
 }
@@ -133,32 +141,32 @@ function exportClients(side: PartitionSide, at: Cursor, w: ByteWriter, fits: (by
   return true;
 }
 
-function exportInodes(side: PartitionSide, index: number, at: Cursor, w: ByteWriter, fits: (bytes: number) => boolean): boolean {
+function exportInodes(side: PartitionSide, index: number, at: Cursor, w: ByteWriter, fits: (bytes: number) => boolean, b: ExportBounds): boolean {
   const lo = index * PARTITION_INODES;
   const table = side.store.table;
   if (at.ino > 0) {
     const node = table.get(at.ino);
     if (!node || at.ino < lo || at.ino >= lo + PARTITION_INODES) throw new Error(`partition cursor: inode ${at.ino} is not in partition ${index}`);
-    if (!exportBody(side, node, at, w, fits)) return false;
+    if (!exportBody(side, node, at, w, fits, b.blockTo)) return false;
   }
-  for (let ino = Math.max(lo, at.ino + 1, 1); ino < lo + PARTITION_INODES; ino++) {
+  for (let ino = Math.max(lo, b.inoFrom, at.ino + 1, 1); ino < Math.min(lo + PARTITION_INODES, b.inoTo); ino++) {
     const node = table.get(ino);
     if (!node) continue;
     if (!fits(HEAD_BYTES_MAX + (node.kind === 'lnk' ? utf8Bytes(node.target).length : 0))) return false;
     w.u8(UNIT_HEAD);
     writeRecordHead(w, node);
     Object.assign(at, { ino, block: 0, name: '' });
-    if (!exportBody(side, node, at, w, fits)) return false;
+    if (!exportBody(side, node, at, w, fits, b.blockTo)) return false;
   }
   return true;
 }
 
-function exportBody(side: PartitionSide, node: Inode, at: Cursor, w: ByteWriter, fits: (bytes: number) => boolean): boolean {
+function exportBody(side: PartitionSide, node: Inode, at: Cursor, w: ByteWriter, fits: (bytes: number) => boolean, blockTo: number): boolean {
   if (node.kind === 'reg') {
     const bb = side.limits.blockBytes;
     // Walk the indexes the size spans instead of sorting the block map's keys
     // on every chunk (a 1 GiB file has 262144 blocks).
-    const span = Math.ceil(node.size / bb);
+    const span = Math.min(Math.ceil(node.size / bb), blockTo);
     for (let i = at.block; i < span; i++) {
       const block = node.blocks.get(i);
       if (!block) continue;

@@ -50,6 +50,20 @@ export function shareInode(node: Inode): Inode {
   return { ...meta, kind: 'dir', ino: node.ino, parent: node.parent, entries: new Map(node.entries), buckets, tree: node.tree.clone() };
 }
 
+// Blocks from..to-1 of regular file `node`, shared (as in shareInode), added
+// to `into` (default: a new copy of `node` with no blocks and no digest tree):
+// what exporting those blocks needs, without copying the whole block map.
+export function shareBlocks(node: RegInode, from: number, to: number, into?: RegInode): RegInode {
+  const copy = into ?? { ...metaOf(node), kind: 'reg', ino: node.ino, blocks: new Map(), tree: new HashTree(1) };
+  for (let i = from; i < to; i++) {
+    const block = node.blocks.get(i);
+    if (!block) continue;
+    sharedBlocks.add(block);
+    copy.blocks.set(i, block);
+  }
+  return copy;
+}
+
 // With an empty client table the digest is what it was before the table
 // existed (EMPTY_ROOT: no clients), so older digests stay valid.
 export function stateDigest(hash: HashFn, inodesRoot: Uint8Array, clientsRoot: Uint8Array = EMPTY_ROOT): Uint8Array {
