@@ -45,6 +45,13 @@ gt.sendRaw = function (this: unknown, to: unknown, bytes: unknown) {
   return origSendRaw.call(this, to, bytes);
 };
 
+const origNext = gt.nextMessage;
+gt.nextMessage = function (this: unknown, queue: unknown) {
+  const out = origNext.call(this, queue);
+  if (out !== undefined) records.push({ t: wall(), ev: 'write' });
+  return out;
+};
+
 const rp = ReplicaRuntime.prototype as unknown as Proto;
 const origRun = rp.run;
 rp.run = function (this: unknown, input: unknown) {
