@@ -92,12 +92,12 @@ function header(limits: FsLimits, index: number, initialBytes = 256): ByteWriter
  */
 export function exportChunk(side: PartitionSide, index: number, cursorBytes: Uint8Array | undefined, bytesMax: number, bounds?: ExportBounds): PartitionChunk {
   const at = decodeCursor(cursorBytes);
-  const w = header(side.limits, index, Math.min(bytesMax + side.limits.blockBytes + HEAD_BYTES_MAX, estimateBytes(side, index, at)));
+  const lo = index * PARTITION_INODES;
+  const b = bounds ?? { inoFrom: lo, inoTo: lo + PARTITION_INODES, blockTo: Infinity };
+  const w = header(side.limits, index, Math.min(bytesMax + side.limits.blockBytes + HEAD_BYTES_MAX, estimateBytes(side, index, at, b)));
   const headerBytes = w.length;
   // Room for one more unit of `bytes`? The first unit always fits.
   const fits = (bytes: number): boolean => w.length === headerBytes || w.length + bytes <= bytesMax;
-  const lo = index * PARTITION_INODES;
-  const b = bounds ?? { inoFrom: lo, inoTo: lo + PARTITION_INODES, blockTo: Infinity };
   const done = index === CLIENT_PARTITION ? exportClients(side, at, w, fits) : exportInodes(side, index, at, w, fits, b);
   // One buffer when the estimate held: no copy (a view into it, nothing else refers to it).
   return { bytes: w.bytesView(), done, next: done ? new Uint8Array(0) : encodeCursor(at) };
@@ -105,18 +105,20 @@ export function exportChunk(side: PartitionSide, index: number, cursorBytes: Uin
 
 // About the bytes a chunk from `at` on needs: the writer is allocated once
 // at this size instead of growing (and copying) toward bytesMax.
-function estimateBytes(side: PartitionSide, index: number, at: Cursor): number {
+function estimateBytes(side: PartitionSide, index: number, at: Cursor, b: ExportBounds): number {
   let bytes = 64;
   if (index === CLIENT_PARTITION) {
     for (const e of side.clients.list()) if (e.client >= at.client) bytes += 32 + e.result.length;
     return bytes;
   }
   const lo = index * PARTITION_INODES;
-  for (let ino = Math.max(lo, at.ino, 1); ino < lo + PARTITION_INODES; ino++) {
+  // From the inode the cursor is in (a run of blocks starts there), else from the bounds' first.
+  for (let ino = Math.max(lo, at.ino > 0 ? at.ino : b.inoFrom, 1); ino < Math.min(lo + PARTITION_INODES, b.inoTo); ino++) {
     const node = side.store.table.get(ino);
     if (!node) continue;
     bytes += HEAD_BYTES_MAX;
-    if (node.kind === 'reg') bytes += (node.blocks.size - (ino === at.ino ? countBelow(node, at.block) : 0)) * (9 + side.limits.blockBytes);
+    const blocks = Math.min(node.kind === 'reg' ? node.blocks.size : 0, b.blockTo);
+    if (node.kind === 'reg') bytes += Math.max(0, blocks - (ino === at.ino ? countBelow(node, at.block) : 0)) * (9 + side.limits.blockBytes);
     if (node.kind === 'dir') bytes += node.entries.size * 48;
     if (node.kind === 'lnk') bytes += node.target.length * 3;
   }

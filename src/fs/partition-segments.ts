@@ -125,7 +125,8 @@ export class FrozenSegments {
     this.side = { store, clients, limits: source.limits, hash: source.hash };
     for (const seg of segments) {
       if (seg.kind === 'clients') clients.replaceAll(source.clients.list());
-      if (seg.kind === 'head') this.heads.set(seg.ino, exportSegmentChunk(source, index, seg, undefined, Infinity).bytes.slice());
+      // One unit: a chunk always holds at least one, so a bytesMax of 1 sizes its buffer for the head alone.
+      if (seg.kind === 'head') this.heads.set(seg.ino, exportSegmentChunk(source, index, seg, undefined, 1).bytes.slice());
       if (seg.kind === 'inodes') {
         for (let ino = seg.lo; ino < seg.hi; ino++) {
           const node = source.store.table.get(ino);

@@ -179,7 +179,7 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
       certify: replica instanceof Replica ? (seq: number) => certifyCheckpoint(replica, seq) : undefined,
       onWritten: core instanceof DurableCore ? (seq: number) => core.checkpointWritten(seq) : undefined,
     };
-    if (opts.dataDir) keepCheckpoints(opts.dataDir, machine, TREE_OPTIONS, logger, hooks, loaded);
+    if (opts.dataDir) keepCheckpoints(opts.dataDir, machine, logger, hooks, loaded);
     // The loaded checkpoint is our state already when the core started from it; otherwise a local source of verified partitions.
     const local = loaded && !durable?.restored ? loaded.tree : undefined;
     fetcher = new StateFetcher({

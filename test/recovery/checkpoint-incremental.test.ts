@@ -1,8 +1,9 @@
 // `bfs replica --data DIR` keeps the last stable checkpoint as a manifest and
-// one content-addressed file per partition: a checkpoint writes only the
-// partitions that changed, a damaged partition file is refused by name and
-// only that partition is fetched from the other replicas, and a crash between
-// the partition files and the manifest leaves the previous checkpoint whole.
+// content-addressed segment files per partition: a checkpoint writes only the
+// segments that changed (a stretch of small files, a big file's head and one
+// run of its blocks), a damaged file is refused by name and only its
+// partition is fetched from the other replicas, and a crash between the
+// segment files and the manifest leaves the previous checkpoint whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -18,8 +19,8 @@ import type { ReplicaInfo } from '../../src/transport/cluster-config.js';
 import { CHECKPOINT_FILE, encodeCheckpointFile } from '../../src/replica/persistence/checkpoint-file.js';
 import { loadCheckpoint } from '../../src/replica/persistence/checkpoint-load.js';
 import { CheckpointWriter } from '../../src/replica/persistence/checkpoint-writer.js';
-import { MANIFEST_FILE, decodeManifest, encodeManifest, readManifest } from '../../src/replica/persistence/manifest-file.js';
-import { PARTITIONS_DIR, partitionFileName, writePartitionFile } from '../../src/replica/persistence/partition-file.js';
+import { MANIFEST_FILE, decodeManifest, encodeManifest, readManifest, type Manifest } from '../../src/replica/persistence/manifest-file.js';
+import { PARTITIONS_DIR, segmentFileName, writeSegmentFile, type StoredPartition } from '../../src/replica/persistence/segment-file.js';
 import { loadDataDir } from '../../src/replica/persistence/restore-point.js';
 
 const hash = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
@@ -63,6 +64,14 @@ function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
 
 const partitionFiles = (dir: string): string[] => readdirSync(join(dir, PARTITIONS_DIR)).sort();
 const inodeOf = (dir: string, name: string): number => statSync(join(dir, PARTITIONS_DIR, name)).ino;
+const namesOf = (p: StoredPartition): string[] => p.segments.map((key) => segmentFileName(p.index, key));
+function manifestOf(dir: string): Manifest {
+  const m = readManifest(dir);
+  assert.ok(m && typeof m !== 'string', `a manifest in ${dir}: ${String(m)}`);
+  return m;
+}
+/** Every file the manifest in `dir` names, sorted. */
+const manifestFiles = (dir: string): string[] => manifestOf(dir).partitions.flatMap(namesOf).sort();
 
 async function writeCheckpoint(writer: CheckpointWriter, seq: number, tree: FileTree): Promise<void> {
   writer.checkpointAdvanced(seq, tree);
@@ -79,27 +88,25 @@ function bigTree(): FileTree {
 test('an incremental checkpoint writes only the partitions that changed and removes the files no manifest names', withDir(async (dir) => {
   const { logger } = capture();
   const tree = bigTree();
-  const writer = new CheckpointWriter(dir, options, logger, { certify: (seq) => ({ seq, proof, view: 2 }) });
+  const writer = new CheckpointWriter(dir, logger, { certify: (seq) => ({ seq, proof, view: 2 }) });
   await writeCheckpoint(writer, 128, tree);
-  const all = tree.partitions();
-  assert.equal(all.length, 4);
+  assert.equal(tree.partitions().length, 4);
   assert.equal(writer.lastWrite?.partitionsWritten, 4);
-  assert.deepEqual(partitionFiles(dir), all.map(partitionFileName).sort());
+  assert.equal(writer.lastWrite?.filesWritten, 4, 'small files: one segment per partition');
+  assert.deepEqual(partitionFiles(dir), manifestFiles(dir));
   const inodes = new Map(partitionFiles(dir).map((name) => [name, inodeOf(dir, name)]));
 
   // One 4 KiB write into file f700 (inode 702: partition 2).
   write4k(tree, 'f700', 0x5a);
   await writeCheckpoint(writer, 256, tree);
-  const changed = tree.partitions().filter((p) => !inodes.has(partitionFileName(p)));
-  assert.deepEqual(changed.map((p) => p.index), [2]);
-  assert.equal(writer.lastWrite?.partitionsWritten, 1, 'one partition file written');
+  const fresh = manifestFiles(dir).filter((name) => !inodes.has(name));
+  assert.equal(fresh.length, 1);
+  assert.match(fresh[0], /^00000002-/);
+  assert.equal(writer.lastWrite?.filesWritten, 1, 'one file written');
   assert.equal(writer.lastWrite?.filesRemoved, 1, "the old partition 2's file removed");
   const files = partitionFiles(dir);
-  assert.deepEqual(files, tree.partitions().map(partitionFileName).sort());
-  for (const name of files) {
-    if (name === partitionFileName(changed[0])) continue;
-    assert.equal(inodeOf(dir, name), inodes.get(name), `${name} untouched`);
-  }
+  assert.deepEqual(files, manifestFiles(dir));
+  for (const name of files) if (name !== fresh[0]) assert.equal(inodeOf(dir, name), inodes.get(name), `${name} untouched`);
   // What is on disk is checkpoint 256, proof and view included.
   const loaded = loadCheckpoint(dir, options, logger);
   assert.ok(loaded?.complete);
@@ -111,14 +118,38 @@ test('an incremental checkpoint writes only the partitions that changed and remo
 
   // Nothing changed: only the manifest is rewritten.
   await writeCheckpoint(writer, 384, tree);
-  assert.equal(writer.lastWrite?.partitionsWritten, 0);
+  assert.equal(writer.lastWrite?.filesWritten, 0);
   assert.equal(writer.lastWrite?.bytesWritten, writer.lastWrite?.manifestBytes);
+}));
+
+test('a 4 KiB write into a big file writes its head and one run of blocks, not the file', withDir(async (dir) => {
+  const { logger } = capture();
+  const tree = new FileTree(options);
+  fill(tree, 0, 10);
+  const big = tree.apply({ cred, op: 'create', create: { dir: ROOT_HANDLE, name: 'big', mode: 0o644, exclusive: true, truncate: false } }, now++);
+  assert.ok(big.res === 'create');
+  const chunk = new Uint8Array(1024 * 1024);
+  for (let k = 0; k < 8; k++) tree.apply({ cred, op: 'write', write: { fh: big.create.attr.fh, offset: k * chunk.length, data: chunk.fill(k + 1), append: false } }, now++);
+  const writer = new CheckpointWriter(dir, logger);
+  await writeCheckpoint(writer, 128, tree);
+  // Partition 0: the small files, the big file's head, 8 runs of 1 MiB.
+  assert.equal(writer.lastWrite?.filesWritten, 1 + 1 + 8);
+  const before = new Set(partitionFiles(dir));
+  tree.apply({ cred, op: 'write', write: { fh: big.create.attr.fh, offset: 5 * chunk.length + 8192, data: new Uint8Array(4096).fill(0xee), append: false } }, now++);
+  await writeCheckpoint(writer, 256, tree);
+  assert.equal(writer.lastWrite?.filesWritten, 2, 'the head and the run written');
+  assert.equal(writer.lastWrite?.filesRemoved, 2);
+  assert.ok((writer.lastWrite?.bytesWritten ?? Infinity) < 1.1 * 1024 * 1024, `${writer.lastWrite?.bytesWritten} bytes`);
+  assert.equal(partitionFiles(dir).filter((name) => !before.has(name)).length, 2);
+  const loaded = loadCheckpoint(dir, options, logger);
+  assert.ok(loaded?.complete);
+  assert.deepEqual(loaded.tree.digest(), tree.digest());
 }));
 
 test('the checkpoint written is the tree as of its seq, even when the tree moves on while it is written', withDir(async (dir) => {
   const { logger } = capture();
   const tree = bigTree();
-  const writer = new CheckpointWriter(dir, options, logger);
+  const writer = new CheckpointWriter(dir, logger);
   writer.checkpointAdvanced(128, tree);
   const at128 = tree.digest();
   // Before the write ran: change partitions being written (blocks shared with the frozen copy).
@@ -133,6 +164,7 @@ test('the checkpoint written is the tree as of its seq, even when the tree moves
   // The next checkpoint writes the three partitions that changed (two of inodes, the last-reply table).
   await writeCheckpoint(writer, 256, tree);
   assert.equal(writer.lastWrite?.partitionsWritten, 3);
+  assert.equal(writer.lastWrite?.filesWritten, 3);
   const again = loadCheckpoint(dir, options, logger);
   assert.deepEqual(again?.tree.digest(), tree.digest());
   assert.deepEqual(again?.tree.lastReplies(), tree.lastReplies());
@@ -148,24 +180,26 @@ async function serve(tree: FileTree, seq: number): Promise<{ server: grpc.Server
 test('a corrupt or missing partition file is refused by name, and only those partitions come over the network', withDir(async (dir) => {
   const { logger, lines } = capture();
   const tree = bigTree();
-  const writer = new CheckpointWriter(dir, options, logger, { certify: (seq) => ({ seq, proof, view: 0 }) });
+  const writer = new CheckpointWriter(dir, logger, { certify: (seq) => ({ seq, proof, view: 0 }) });
   await writeCheckpoint(writer, 256, tree);
-  const [p0, p1, p2] = tree.partitions();
+  const [p0, p1, p2, p3] = manifestOf(dir).partitions;
   // A rotten byte in the middle of partition 1's file (file data), partition 2's file gone.
-  const rotten = join(dir, PARTITIONS_DIR, partitionFileName(p1));
+  const [name1] = namesOf(p1);
+  const [name2] = namesOf(p2);
+  const rotten = join(dir, PARTITIONS_DIR, name1);
   const bytes = readFileSync(rotten);
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
   writeFileSync(rotten, bytes);
-  unlinkSync(join(dir, PARTITIONS_DIR, partitionFileName(p2)));
+  unlinkSync(join(dir, PARTITIONS_DIR, name2));
 
   const loaded = loadCheckpoint(dir, options, logger);
   assert.ok(loaded);
   assert.equal(loaded.complete, false);
   assert.equal(loaded.damaged.length, 2);
-  assert.match(loaded.damaged[0], new RegExp(`${partitionFileName(p1)}: .*(digest|malformed|out of order|unknown)`));
-  assert.match(loaded.damaged[1], new RegExp(`${partitionFileName(p2)}: missing`));
-  assert.ok(lines.some((l) => l.includes('refusing a partition file of checkpoint 256') && l.includes(partitionFileName(p1))), 'logged by name');
-  assert.deepEqual(loaded.goodFiles.map((p) => p.index), [p0.index, tree.partitions()[3].index]);
+  assert.match(loaded.damaged[0], new RegExp(`${name1}: checksum mismatch`));
+  assert.match(loaded.damaged[1], new RegExp(`${name2}: missing`));
+  assert.ok(lines.some((l) => l.includes('refusing a partition file of checkpoint 256') && l.includes(name1)), 'logged by name');
+  assert.deepEqual(loaded.good.map((p) => p.index), [p0.index, p3.index]);
   assert.deepEqual(loaded.tree.diffPartitions(tree.partitions()), [p1.index, p2.index], 'the damaged partitions are left out, never used');
 
   // --durability fsync does not start the core from an incomplete checkpoint.
@@ -190,9 +224,9 @@ test('a corrupt or missing partition file is refused by name, and only those par
     assert.equal(fetcher.lastStats?.partitions, 4);
 
     // The writer, told which files verified, rewrites only the damaged two.
-    const next = new CheckpointWriter(dir, options, logger, {}, loaded.goodFiles);
+    const next = new CheckpointWriter(dir, logger, {}, loaded.good);
     await writeCheckpoint(next, 256, live);
-    assert.equal(next.lastWrite?.partitionsWritten, 2);
+    assert.equal(next.lastWrite?.filesWritten, 2);
     const repaired = loadCheckpoint(dir, options, logger);
     assert.ok(repaired?.complete);
     assert.deepEqual(repaired.tree.digest(), tree.digest());
@@ -204,17 +238,24 @@ test('a corrupt or missing partition file is refused by name, and only those par
 test('a crash after writing partition files but before the manifest leaves the previous checkpoint usable', withDir(async (dir) => {
   const { logger } = capture();
   const tree = bigTree();
-  const writer = new CheckpointWriter(dir, options, logger, { certify: (seq) => ({ seq, proof, view: 0 }) });
+  const writer = new CheckpointWriter(dir, logger, { certify: (seq) => ({ seq, proof, view: 0 }) });
   await writeCheckpoint(writer, 128, tree);
   const at128 = tree.digest();
   const before = partitionFiles(dir);
-  // The next checkpoint's partition files reach the disk (one half-written), its manifest never does.
+  // The next checkpoint's segment files reach the disk (one half-written), its manifest never does.
   write4k(tree, 'f5', 9);
   fill(tree, 1000, 1010);
-  const stray = tree.partitions().filter((p) => !before.includes(partitionFileName(p)));
-  assert.ok(stray.length >= 2);
-  for (const p of stray) await writePartitionFile(join(dir, PARTITIONS_DIR), tree, p);
-  writeFileSync(join(dir, PARTITIONS_DIR, `${partitionFileName(stray[0])}.tmp`), new Uint8Array(100));
+  let stray = 0;
+  for (const p of tree.partitions()) {
+    const segments = tree.partitionSegments(p.index).filter((seg) => !before.includes(segmentFileName(p.index, seg.key)));
+    const frozen = tree.freezeSegments(p.index, segments);
+    for (const seg of segments) {
+      await writeSegmentFile(join(dir, PARTITIONS_DIR), frozen, seg);
+      stray++;
+    }
+  }
+  assert.ok(stray >= 2);
+  writeFileSync(join(dir, PARTITIONS_DIR, `${partitionFiles(dir).find((name) => !before.includes(name))}.tmp`), new Uint8Array(100));
   const manifestBefore = readFileSync(join(dir, MANIFEST_FILE));
 
   const loaded = loadCheckpoint(dir, options, logger);
@@ -224,10 +265,10 @@ test('a crash after writing partition files but before the manifest leaves the p
   assert.deepEqual(readFileSync(join(dir, MANIFEST_FILE)), manifestBefore);
 
   // The restarted writer's first checkpoint leaves only the files its manifest names.
-  const next = new CheckpointWriter(dir, options, logger, {}, loaded.goodFiles);
+  const next = new CheckpointWriter(dir, logger, {}, loaded.good);
   await writeCheckpoint(next, 256, tree);
-  assert.deepEqual(partitionFiles(dir), tree.partitions().map(partitionFileName).sort());
-  assert.equal((readManifest(dir) as { seq: number }).seq, 256);
+  assert.deepEqual(partitionFiles(dir), manifestFiles(dir));
+  assert.equal(manifestOf(dir).seq, 256);
 }));
 
 test('a checkpoint.bfs of an earlier version loads once and is replaced by a manifest and partition files', withDir(async (dir) => {
@@ -238,7 +279,7 @@ test('a checkpoint.bfs of an earlier version loads once and is replaced by a man
   assert.ok(loaded?.complete);
   assert.equal(loaded.manifest.seq, 128);
   assert.deepEqual(loaded.manifest.proof, proof);
-  const writer = new CheckpointWriter(dir, options, logger, {}, loaded.goodFiles);
+  const writer = new CheckpointWriter(dir, logger, {}, loaded.good);
   await writeCheckpoint(writer, 256, loaded.tree);
   assert.equal(existsSync(join(dir, CHECKPOINT_FILE)), false);
   assert.deepEqual(loadCheckpoint(dir, options, logger)?.tree.digest(), tree.digest());
@@ -247,7 +288,7 @@ test('a checkpoint.bfs of an earlier version loads once and is replaced by a man
 test('a manifest that is corrupt, or whose partition list does not imply its digest, is refused naming it', withDir(async (dir) => {
   const { logger, lines } = capture();
   const tree = bigTree();
-  const writer = new CheckpointWriter(dir, options, logger);
+  const writer = new CheckpointWriter(dir, logger);
   await writeCheckpoint(writer, 128, tree);
   const path = join(dir, MANIFEST_FILE);
   const good = readFileSync(path);
@@ -262,7 +303,7 @@ test('a manifest that is corrupt, or whose partition list does not imply its dig
   // Well-formed, but one partition's digest is not the one the state digest implies.
   const m = decodeManifest(good);
   assert.ok(typeof m !== 'string');
-  m.partitions[1] = { index: m.partitions[1].index, digest: new Uint8Array(32).fill(3) };
+  m.partitions[1] = { ...m.partitions[1], digest: new Uint8Array(32).fill(3) };
   writeFileSync(path, encodeManifest(m));
   assert.equal(loadCheckpoint(dir, options, logger), null);
   assert.ok(lines.some((l) => l.includes(`${path}: its partition list implies state`)));

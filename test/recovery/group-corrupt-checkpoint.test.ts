@@ -1,5 +1,5 @@
 // `bfs replica --data DIR` keeps the last stable checkpoint on disk as a
-// manifest and one file per partition. A replica one of whose partition files
+// manifest and segment files per partition. A replica one of whose files
 // rotted refuses that file, says so in its log naming it, takes the partitions
 // that still verify from its disk and fetches only the others from the
 // replicas, and later writes a good file again.
@@ -15,7 +15,7 @@ import type { BfsClient } from '../../src/client/bfs-client.js';
 import type { Attr } from '../../src/fs/types.js';
 import { FileTree, ROOT_HANDLE } from '../../src/fs/file-tree.js';
 import { readManifest, type Manifest } from '../../src/replica/persistence/manifest-file.js';
-import { PARTITIONS_DIR, loadPartitionFile, partitionFileName } from '../../src/replica/persistence/partition-file.js';
+import { PARTITIONS_DIR, loadPartitionFiles, segmentFileName } from '../../src/replica/persistence/segment-file.js';
 
 const dataRoot = mkdtempSync(join(tmpdir(), 'bfs-data-'));
 const dataDir = (id: number): string => join(dataRoot, `replica-${id}`);
@@ -56,7 +56,8 @@ test('a rotten partition file is refused by name, the others are used, only the 
     const m = manifestOf(2);
     assert.ok(m);
     assert.deepEqual(m.partitions.map((p) => p.index), [0, 1, 2, 0xffffffff]);
-    const name = partitionFileName(m.partitions[1]);
+    assert.equal(m.partitions[1].segments.length, 1, 'no big files: one segment per partition');
+    const name = segmentFileName(1, m.partitions[1].segments[0]);
     const path = join(dataDir(2), PARTITIONS_DIR, name);
     const bytes = readFileSync(path);
     bytes[Math.floor(bytes.length / 2)] ^= 0xff;
@@ -78,7 +79,7 @@ test('a rotten partition file is refused by name, the others are used, only the 
     await group.waitFor(() => (manifestOf(2)?.seq ?? 0) > (s0?.stableSeq ?? Infinity), 60_000, 'replica 2 wrote a later checkpoint');
     const again = manifestOf(2);
     assert.ok(again);
-    assert.equal(partitionFileName(again.partitions[1]), name, 'partition 1 did not change');
-    assert.doesNotThrow(() => loadPartitionFile(join(dataDir(2), PARTITIONS_DIR), again.partitions[1], new FileTree(treeOptions, true)));
+    assert.equal(segmentFileName(1, again.partitions[1].segments[0]), name, 'partition 1 did not change');
+    assert.doesNotThrow(() => loadPartitionFiles(join(dataDir(2), PARTITIONS_DIR), again.partitions[1], new FileTree(treeOptions, true)));
   });
 });

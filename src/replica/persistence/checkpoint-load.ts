@@ -1,20 +1,20 @@
 // On start: the checkpoint DIR holds, as far as it verifies. The manifest's
 // partition listing must imply its state digest (FileTree.digestFromPartitions),
-// and each partition file must hold exactly the partition its digest names
-// (loadPartitionFile installs nothing else). A file that is missing or does
-// not verify is reported by name and left out: the tree then holds only the
-// good partitions, and state transfer fetches the rest from the other
+// and each partition's segment files must hold exactly the partition its
+// digest names (loadPartitionFiles installs nothing else). A file that is
+// missing or does not verify is reported by name and its partition left out:
+// the tree then holds only the good partitions, and state transfer fetches the rest from the other
 // replicas (the fetcher takes from this tree what the group's certified
 // listing still names, and fetches only the partitions that differ).
 //
 // A whole-tree checkpoint.bfs of an earlier version (no manifest yet) is read
-// once the old way; the writer replaces it with a manifest and partition files.
+// once the old way; the writer replaces it with a manifest and segment files.
 import { join } from 'node:path';
-import { FileTree, type FileTreeOptions, type PartitionDigest } from '../../fs/file-tree.js';
+import { FileTree, type FileTreeOptions } from '../../fs/file-tree.js';
 import type { Logger } from '../logger.js';
 import { readCheckpointFile } from './checkpoint-file.js';
 import { MANIFEST_FILE, readManifest, type Manifest } from './manifest-file.js';
-import { PARTITIONS_DIR, loadPartitionFile } from './partition-file.js';
+import { PARTITIONS_DIR, loadPartitionFiles, type StoredPartition } from './segment-file.js';
 
 export interface LoadedCheckpoint {
   manifest: Manifest;
@@ -22,9 +22,9 @@ export interface LoadedCheckpoint {
   tree: FileTree;
   /** Every partition verified: `tree` is the checkpoint's state. */
   complete: boolean;
-  /** Partition files that verified: the writer need not write them again. */
-  goodFiles: PartitionDigest[];
-  /** One message per partition file refused, naming the file. */
+  /** Partitions whose files verified: the writer need not write them again. */
+  good: StoredPartition[];
+  /** One message per partition refused, naming the file. */
   damaged: string[];
   /** Bytes read. */
   bytes: number;
@@ -49,23 +49,23 @@ export function loadCheckpoint(dir: string, treeOptions: FileTreeOptions, logger
     return null;
   }
   const tree = new FileTree(treeOptions, true);
-  const goodFiles: PartitionDigest[] = [];
+  const good: StoredPartition[] = [];
   const damaged: string[] = [];
   let bytes = 0;
   for (const p of found.partitions) {
     try {
-      bytes += loadPartitionFile(join(dir, PARTITIONS_DIR), p, tree);
-      goodFiles.push(p);
+      bytes += loadPartitionFiles(join(dir, PARTITIONS_DIR), p, tree);
+      good.push(p);
     } catch (err) {
       const problem = (err as Error).message;
       damaged.push(problem);
-      logger.warn({ seq: found.seq, problem }, `refusing a partition file of checkpoint ${found.seq}: ${problem}; that partition will come from the other replicas`);
+      logger.warn({ seq: found.seq, problem }, `refusing a partition file of checkpoint ${found.seq}: ${problem}; partition ${p.index} will come from the other replicas`);
     }
   }
   const complete = damaged.length === 0 && sameBytes(tree.digest(), found.digest);
-  logger.info({ dir, seq: found.seq, partitions: goodFiles.length, damaged: damaged.length, bytes },
-    `loaded checkpoint ${found.seq} from ${dir}: ${goodFiles.length} of ${found.partitions.length} partitions verified`);
-  return { manifest: found, tree, complete, goodFiles, damaged, bytes };
+  logger.info({ dir, seq: found.seq, partitions: good.length, damaged: damaged.length, bytes },
+    `loaded checkpoint ${found.seq} from ${dir}: ${good.length} of ${found.partitions.length} partitions verified`);
+  return { manifest: found, tree, complete, good, damaged, bytes };
 }
 
 /** checkpoint.bfs of an earlier version: one snapshot of the whole tree. */
@@ -85,9 +85,10 @@ function loadLegacy(dir: string, treeOptions: FileTreeOptions, logger: Logger): 
   }
   const complete = sameBytes(tree.digest(), found.digest);
   if (!complete) logger.warn({ dir }, `the checkpoint file in ${dir} does not match the digest in its header; using it only where the other replicas' listing agrees`);
-  const manifest: Manifest = { seq: found.seq, view: found.view ?? 0, digest: found.digest, partitions: tree.partitions(), proof: found.proof ?? [] };
+  const partitions = tree.partitions().map((p) => ({ ...p, segments: tree.partitionSegments(p.index).map((seg) => seg.key) }));
+  const manifest: Manifest = { seq: found.seq, view: found.view ?? 0, digest: found.digest, partitions, proof: found.proof ?? [] };
   logger.info({ seq: found.seq, dir }, `loaded checkpoint ${found.seq} from ${dir} (checkpoint.bfs of an earlier version)`);
-  return { manifest, tree, complete, goodFiles: [], damaged: [], bytes: found.snapshot.length };
+  return { manifest, tree, complete, good: [], damaged: [], bytes: found.snapshot.length };
 }
 
 /** A second tree with `source`'s state, file blocks shared (copied by whichever tree writes one first). */

@@ -1,17 +1,18 @@
 // Keeps DIR at the last stable checkpoint, incrementally: each stable
-// checkpoint writes only the partitions whose digest has no file yet
-// (partition-file.ts: content-addressed names), then the manifest
+// checkpoint writes only the segments of partitions that have no file yet
+// (segment-file.ts: content-addressed names), then the manifest
 // (manifest-file.ts) that names them all, then removes the files no manifest
 // needs any more. A crash at any point leaves the previous manifest and every
 // file it names: new files only ever get new names, and old ones go only
 // after the new manifest is durable.
 //
 // Consistency without a snapshot: the checkpoint tree moves on at the next
-// stable checkpoint while a write may still be running, so the partitions to
-// write are first shared into a frozen tree (FileTree.sharePartitionFrom:
-// metadata copied, file blocks shared and copied by whichever tree writes one
-// first). That costs the changed partitions' metadata, not their bytes; a 4
-// KiB write between checkpoints freezes one or two partitions.
+// stable checkpoint while a write may still be running, so the segments to
+// write are first frozen (FileTree.freezeSegments: the inodes of a stretch
+// copied with their blocks shared copy-on-write, a big file's changed runs
+// alone, heads exported at once). That costs the metadata of what changed,
+// not its bytes. Partitions whose digest is the one on disk are not even cut
+// into segments again.
 //
 // Writes run one at a time in the background, each chunk of at most
 // FILE_CHUNK_BYTES exported between awaits (the replica keeps serving); a
@@ -20,13 +21,13 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileTree, type FileTreeOptions, type PartitionDigest } from '../../fs/file-tree.js';
+import type { FileTree, FrozenSegments, PartitionSegment } from '../../fs/file-tree.js';
 import type { Logger } from '../logger.js';
 import type { Signed } from '../../pbft/types.js';
 import { CHECKPOINT_FILE } from './checkpoint-file.js';
 import { fsyncDir } from './durable-files.js';
 import { writeManifest, type Manifest } from './manifest-file.js';
-import { PARTITIONS_DIR, isPartitionFileName, partitionFileName, writePartitionFile } from './partition-file.js';
+import { PARTITIONS_DIR, isSegmentFileName, segmentFileName, writeSegmentFile, type StoredPartition } from './segment-file.js';
 
 /** The stable checkpoint's proof and view, kept in the manifest so the core can start from it (`--durability fsync`). */
 export interface CheckpointCertificate { seq: number; proof: Signed[]; view: number }
@@ -41,13 +42,14 @@ export interface CheckpointWriterHooks {
 export interface CheckpointWriteStats {
   seq: number;
   partitions: number;
-  /** Partitions whose file was written (the others were on disk already). */
+  /** Segment files written (the others were on disk already), and the partitions they belong to. */
+  filesWritten: number;
   partitionsWritten: number;
-  /** Partition files plus the manifest. */
+  /** Segment files plus the manifest. */
   bytesWritten: number;
   manifestBytes: number;
   filesRemoved: number;
-  /** Freezing the partitions to write (synchronous, on the event loop). */
+  /** Listing the partitions, cutting the changed ones into segments and freezing those to write (synchronous, on the event loop). */
   freezeMs: number;
   /** From the freeze to the removal of old files. */
   ms: number;
@@ -55,18 +57,23 @@ export interface CheckpointWriteStats {
 
 interface Job {
   manifest: Manifest;
-  /** Holds (shared) every partition of `toWrite` as of `manifest.seq`. */
-  frozen: FileTree;
-  toWrite: PartitionDigest[];
+  /** The segments without a file, as of `manifest.seq`, per partition. */
+  toWrite: { frozen: FrozenSegments; segments: PartitionSegment[] }[];
   freezeMs: number;
 }
+
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+const partitionId = (p: { index: number; digest: Uint8Array }): string => `${p.index}:${hex(p.digest)}`;
+const fileNames = (p: StoredPartition): string[] => p.segments.map((key) => segmentFileName(p.index, key));
 
 export class CheckpointWriter {
   private writing = false;
   private pending: Job | null = null;
   private idleWaiters: (() => void)[] = [];
-  /** Partition files known durable and good: written by us, or verified when loaded. */
+  /** Segment files known durable and good: written by us, or verified when loaded. */
   private readonly files = new Set<string>();
+  /** The segments of partitions in the last manifest (by index and digest): an unchanged partition is not cut again. */
+  private known = new Map<string, StoredPartition>();
   private readonly partitionsDir: string;
   /** Seq of the last manifest on disk written by this writer. */
   writtenSeq = 0;
@@ -74,15 +81,17 @@ export class CheckpointWriter {
 
   constructor(
     private readonly dir: string,
-    private readonly treeOptions: FileTreeOptions,
     private readonly logger: Logger,
     private readonly hooks: CheckpointWriterHooks = {},
-    /** Partition files on disk that verified when DIR was loaded. */
-    goodFiles: readonly PartitionDigest[] = [],
+    /** Partitions on disk whose files verified when DIR was loaded. */
+    good: readonly StoredPartition[] = [],
   ) {
     this.partitionsDir = join(dir, PARTITIONS_DIR);
     mkdirSync(this.partitionsDir, { recursive: true });
-    for (const p of goodFiles) this.files.add(partitionFileName(p));
+    for (const p of good) {
+      this.known.set(partitionId(p), p);
+      for (const name of fileNames(p)) this.files.add(name);
+    }
   }
 
   /** The checkpoint tree now holds checkpoint `seq`: persist it. */
@@ -92,12 +101,18 @@ export class CheckpointWriter {
     // state-transfer target's proof while the fetched state is installed), so the proof is at hand.
     const cert = this.hooks.certify?.(seq);
     const certified = cert?.seq === seq ? cert : undefined;
-    const partitions = tree.partitions();
-    const toWrite = partitions.filter((p) => !this.files.has(partitionFileName(p)));
-    const frozen = new FileTree(this.treeOptions, true);
-    for (const p of toWrite) frozen.sharePartitionFrom(tree, p.index);
+    const partitions: StoredPartition[] = [];
+    const toWrite: Job['toWrite'] = [];
+    for (const p of tree.partitions()) {
+      const stored = this.known.get(partitionId(p));
+      if (stored && fileNames(stored).every((name) => this.files.has(name))) { partitions.push(stored); continue; }
+      const segments = tree.partitionSegments(p.index);
+      partitions.push({ ...p, segments: segments.map((s) => s.key) });
+      const missing = segments.filter((s) => !this.files.has(segmentFileName(p.index, s.key)));
+      if (missing.length > 0) toWrite.push({ frozen: tree.freezeSegments(p.index, missing), segments: missing });
+    }
     const manifest: Manifest = { seq, view: certified?.view ?? 0, digest: tree.digest(), partitions, proof: certified?.proof ?? [] };
-    this.pending = { manifest, frozen, toWrite, freezeMs: performance.now() - started };
+    this.pending = { manifest, toWrite, freezeMs: performance.now() - started };
     if (!this.writing) void this.drain();
   }
 
@@ -131,43 +146,45 @@ export class CheckpointWriter {
     const m = job.manifest;
     let bytes = 0;
     let written = 0;
-    for (const p of job.toWrite) {
-      const name = partitionFileName(p);
-      if (this.files.has(name)) continue;   // an earlier write produced it meanwhile
-      bytes += await writePartitionFile(this.partitionsDir, job.frozen, p);
-      written++;
-      this.files.add(name);
+    for (const { frozen, segments } of job.toWrite) {
+      for (const segment of segments) {
+        const name = segmentFileName(frozen.index, segment.key);
+        if (this.files.has(name)) continue;   // an earlier write produced it meanwhile
+        bytes += await writeSegmentFile(this.partitionsDir, frozen, segment);
+        written++;
+        this.files.add(name);
+      }
     }
     if (written > 0) await fsyncDir(this.partitionsDir);
-    const missing = m.partitions.filter((p) => !this.files.has(partitionFileName(p)));
+    const missing = m.partitions.flatMap(fileNames).filter((name) => !this.files.has(name));
     // Only when an earlier write failed: its successor counted on files that never came.
-    if (missing.length > 0) throw new Error(`${missing.length} partition files are missing (${partitionFileName(missing[0])}); the next checkpoint writes them`);
+    if (missing.length > 0) throw new Error(`${missing.length} segment files are missing (${missing[0]}); the next checkpoint writes them`);
     const manifestBytes = await writeManifest(this.dir, m);
     await fsyncDir(this.dir);
     this.writtenSeq = m.seq;
     // Only a manifest with its proof can start the core: the WAL must keep what an unproven one covers.
     if (m.proof.length > 0) this.hooks.onWritten?.(m.seq);
+    this.known = new Map(m.partitions.map((p) => [partitionId(p), p]));
     const filesRemoved = await this.removeUnused(m);
     this.lastWrite = {
-      seq: m.seq, partitions: m.partitions.length, partitionsWritten: written, bytesWritten: bytes + manifestBytes, manifestBytes,
+      seq: m.seq, partitions: m.partitions.length, filesWritten: written, partitionsWritten: job.toWrite.length, bytesWritten: bytes + manifestBytes, manifestBytes,
       filesRemoved, freezeMs: job.freezeMs, ms: performance.now() - started,
     };
     this.logger.debug(this.lastWrite, 'checkpoint written');
   }
 
   /**
-   * The new manifest is durable: remove partition files neither it nor the
+   * The new manifest is durable: remove segment files neither it nor the
    * pending checkpoint names, leftover tmp files, and a whole-tree
    * checkpoint.bfs of an earlier version. Returns how many went.
    */
   private async removeUnused(m: Manifest): Promise<number> {
-    const keep = new Set(m.partitions.map(partitionFileName));
-    for (const p of this.pending?.manifest.partitions ?? []) keep.add(partitionFileName(p));
+    const keep = new Set(m.partitions.flatMap(fileNames));
+    for (const name of (this.pending?.manifest.partitions ?? []).flatMap(fileNames)) keep.add(name);
     let removed = 0;
     for (const name of await readdir(this.partitionsDir)) {
-      if (keep.has(name)) continue;
-      // Not ours (neither a partition file nor its tmp): left alone.
-      if (!isPartitionFileName(name) && !(name.endsWith('.tmp') && isPartitionFileName(name.slice(0, -4)))) continue;
+      // Not ours (neither a segment file nor its tmp): left alone.
+      if (keep.has(name) || !isSegmentFileName(name)) continue;
       await unlinkQuietly(join(this.partitionsDir, name));
       this.files.delete(name);
       removed++;
