@@ -24,7 +24,7 @@ import { ClientTable } from './client-table.js';
 import { EMPTY_ROOT } from './hash-tree.js';
 import type { RegInode } from './inode.js';
 import { CLIENT_PARTITION, PARTITION_INODES, encodeCursor, exportChunk, type PartitionChunk, type PartitionSide } from './partition-chunks.js';
-import { Store, shareBlocks, shareInode } from './store.js';
+import { Store, freezeInode, shareBlocks } from './store.js';
 
 /** Blocks per `blocks` segment: one level-2 node of a file's digest tree (fanout 16). */
 export const SEGMENT_BLOCKS = 256;
@@ -130,7 +130,7 @@ export class FrozenSegments {
       if (seg.kind === 'inodes') {
         for (let ino = seg.lo; ino < seg.hi; ino++) {
           const node = source.store.table.get(ino);
-          if (node) store.table.set(ino, shareInode(node));
+          if (node) store.table.set(ino, freezeInode(node));
         }
       }
       if (seg.kind === 'blocks') {

@@ -50,11 +50,29 @@ export function shareInode(node: Inode): Inode {
   return { ...meta, kind: 'dir', ino: node.ino, parent: node.parent, entries: new Map(node.entries), buckets, tree: node.tree.clone() };
 }
 
+// A copy of `node` holding only what exporting it needs (partition-chunks.ts:
+// metadata, file blocks shared, directory entries), for writing it out later
+// while the tree moves on. Cheaper than shareInode: no digest trees, no
+// directory buckets; never part of a tree that computes digests.
+export function freezeInode(node: Inode): Inode {
+  if (node.kind === 'free') return { kind: 'free', ino: node.ino, gen: node.gen };
+  const meta = metaOf(node);
+  if (node.kind === 'lnk') return { ...meta, kind: 'lnk', ino: node.ino, target: node.target };
+  if (node.kind === 'reg') {
+    for (const block of node.blocks.values()) sharedBlocks.add(block);
+    return { ...meta, kind: 'reg', ino: node.ino, blocks: new Map(node.blocks), tree: FROZEN_TREE };
+  }
+  return { ...meta, kind: 'dir', ino: node.ino, parent: node.parent, entries: new Map(node.entries), buckets: new Map(), tree: FROZEN_TREE };
+}
+
+// The digest tree of frozen inodes: never used (nothing digests a frozen copy).
+const FROZEN_TREE = new HashTree(1);
+
 // Blocks from..to-1 of regular file `node`, shared (as in shareInode), added
 // to `into` (default: a new copy of `node` with no blocks and no digest tree):
 // what exporting those blocks needs, without copying the whole block map.
 export function shareBlocks(node: RegInode, from: number, to: number, into?: RegInode): RegInode {
-  const copy = into ?? { ...metaOf(node), kind: 'reg', ino: node.ino, blocks: new Map(), tree: new HashTree(1) };
+  const copy = into ?? { ...metaOf(node), kind: 'reg', ino: node.ino, blocks: new Map(), tree: FROZEN_TREE };
   for (let i = from; i < to; i++) {
     const block = node.blocks.get(i);
     if (!block) continue;

@@ -1,10 +1,12 @@
-// The checkpoint file keeps the stable checkpoint's proof and view (version
-// 2, for `--durability fsync`); version 1 files still read; a damaged proof
-// list is refused, never trusted.
+// The checkpoint's manifest keeps the stable checkpoint's proof and view (for
+// `--durability fsync`) and each partition's segments; checkpoint.bfs files of
+// earlier versions (1 and 2) still read; a damaged proof list or manifest is
+// refused, never trusted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../src/replica/persistence/checkpoint-file.js';
+import { decodeManifest, encodeManifest } from '../../src/replica/persistence/manifest-file.js';
 import { decodeSignedList, encodeSignedList } from '../../src/replica/persistence/signed-list.js';
 
 const proof = [0, 1, 3].map((signer) => ({ signer, body: new Uint8Array([signer, 1, 2, 3]), sig: new Uint8Array(64).fill(signer + 1) }));
@@ -43,4 +45,22 @@ test('signed lists: truncated or padded bytes are not a list', () => {
   padded.set(bytes);
   assert.equal(decodeSignedList(padded), null);
   assert.equal(decodeSignedList(new Uint8Array([0xff, 0xff, 0xff, 0xff])), null);
+});
+
+test('a manifest round-trips its partitions, segments, proof and view; damaged bytes say what is wrong', () => {
+  const partitions = [
+    { index: 0, digest: new Uint8Array(32).fill(1), segments: [new Uint8Array(32).fill(2)] },
+    { index: 5, digest: new Uint8Array(32).fill(3), segments: [new Uint8Array(32).fill(4), new Uint8Array(32).fill(5), new Uint8Array(32).fill(6)] },
+    { index: 0xffffffff, digest: new Uint8Array(32).fill(7), segments: [new Uint8Array(32).fill(8)] },
+  ];
+  const m = { seq: 1280, view: 7, digest: new Uint8Array(32).fill(9), partitions, proof };
+  const bytes = encodeManifest(m);
+  assert.deepEqual(decodeManifest(bytes), m);
+  assert.match(String(decodeManifest(bytes.subarray(0, bytes.length - 1))), /truncated or padded/);
+  const rotten = new Uint8Array(bytes);
+  rotten[100] ^= 1;
+  assert.match(String(decodeManifest(rotten)), /checksum mismatch/);
+  assert.match(String(decodeManifest(new Uint8Array(64))), /bad magic/);
+  // Partitions out of order are refused even under a good checksum.
+  assert.match(String(decodeManifest(encodeManifest({ ...m, partitions: [partitions[1], partitions[0]] }))), /not ascending/);
 });

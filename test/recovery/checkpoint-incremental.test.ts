@@ -308,3 +308,25 @@ test('a manifest that is corrupt, or whose partition list does not imply its dig
   assert.equal(loadCheckpoint(dir, options, logger), null);
   assert.ok(lines.some((l) => l.includes(`${path}: its partition list implies state`)));
 }));
+
+test('--durability fsync starts the core from a complete checkpoint only when its proof certifies its digest', withDir(async (dir) => {
+  const { logger, lines } = capture();
+  const tree = bigTree();
+  const writer = new CheckpointWriter(dir, logger, { certify: (seq) => ({ seq, proof, view: 3 }) });
+  await writeCheckpoint(writer, 384, tree);
+  const loaded = loadCheckpoint(dir, options, logger);
+  assert.ok(loaded?.complete);
+  const seen: [number, string][] = [];
+  const good = loadDataDir(dir, loaded, (seq, digest, p) => { seen.push([seq, Buffer.from(digest).toString('hex')]); return p.length === 3 ? null : 'proof-too-small'; }, logger);
+  good.wal.close();
+  assert.deepEqual(seen, [[384, Buffer.from(tree.digest()).toString('hex')]]);
+  assert.equal(good.point.seq, 384);
+  assert.equal(good.point.view, 3);
+  assert.equal(good.tree, loaded.tree);
+  assert.deepEqual(good.digest, tree.digest());
+  const bad = loadDataDir(dir, loaded, () => 'proof-mismatch', logger);
+  bad.wal.close();
+  assert.equal(bad.point.seq, 0);
+  assert.equal(bad.tree, undefined);
+  assert.ok(lines.some((l) => l.includes('does not certify its digest (proof-mismatch)')));
+}));

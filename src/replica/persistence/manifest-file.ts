@@ -74,7 +74,9 @@ export function encodeManifest(m: Manifest): Uint8Array {
 }
 
 /** The manifest, or a message saying what is wrong with the bytes. */
-export function decodeManifest(bytes: Uint8Array): Manifest | string {
+export function decodeManifest(input: Uint8Array): Manifest | string {
+  // A plain view: slices of a Buffer would be Buffers.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (bytes.length < HEADER_BYTES + SUM_BYTES) return `truncated (${bytes.length} bytes)`;
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) return 'not a bfs checkpoint manifest (bad magic)';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
