@@ -257,6 +257,11 @@ export class Replica implements GuardState {
     const digestHex = toHex(digest);
     // Whatever else we hold for this client, this copy may be what a pre-prepare waits for.
     const filled = this.fillWaiting(digestHex, auth, request);
+    // Completing a pre-prepare can execute this very request at once: holding
+    // it as pending after that would run our view-change timer for nothing.
+    // (A tentative execution keeps it pending until it commits, as everywhere.)
+    const done = this.replies.get(request.client);
+    if (done && !done.tentative && request.timestamp <= done.timestamp) return;
     const existing = this.requests.forClient(request.client);
     if (existing && existing.request.timestamp >= request.timestamp) {
       // A retransmission: the client is still waiting, so make sure the primary has it.
