@@ -46,6 +46,7 @@ interface WriteCost {
   extraMiB: number;
   filesWritten?: number;
   freezeMs?: number;
+  freezeCpuMs?: number;
 }
 
 interface Measured {
@@ -115,11 +116,14 @@ async function measure(shape: TreeShape, mib: number, rounds: number, root: stri
   process.stderr.write(`  ${before.map((c) => `${(c.ms / 1000).toFixed(1)} s`).join(', ')}; after (incremental)...\n`);
   const writer = new CheckpointWriter(dir, silent, { certify: (seq) => ({ seq, proof: [], view: 0 }) });
   const checkpoint = async (seq: number): Promise<Omit<WriteCost, 'stallMs' | 'extraMiB' | 'ms'>> => {
+    // The synchronous part (list, cut, freeze): its CPU too, since wall time on a shared machine includes waiting for a core.
+    const cpu = process.cpuUsage();
     writer.checkpointAdvanced(seq, t.tree);
+    const used = process.cpuUsage(cpu);
     await writer.idle();
     const s = writer.lastWrite;
     if (s?.seq !== seq) throw new Error(`checkpoint ${seq} was not written`);
-    return { bytes: s.bytesWritten, filesWritten: s.filesWritten, freezeMs: s.freezeMs };
+    return { bytes: s.bytesWritten, filesWritten: s.filesWritten, freezeMs: s.freezeMs, freezeCpuMs: (used.user + used.system) / 1000 };
   };
   const afterFirst = await watched(() => checkpoint(K));
   const after: WriteCost[] = [];
@@ -167,6 +171,12 @@ function inChild<T>(args: string[]): Promise<T> {
 
 interface Row { measured: Measured; loadBefore: Loaded; loadAfter: Loaded }
 
+/** Start-up loads per kind: the machine is shared, so the median of a few. */
+const LOAD_RUNS = 3;
+const medianLoad = (runs: Loaded[]): Loaded => ({
+  ms: median(runs.map((r) => r.ms)), maxRssMiB: median(runs.map((r) => r.maxRssMiB)), bytes: runs[0].bytes, complete: runs.every((r) => r.complete),
+});
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const medianOf = (costs: WriteCost[], key: keyof WriteCost): number => median(costs.map((c) => c[key] ?? 0));
 
@@ -189,9 +199,15 @@ async function main(argv: string[]): Promise<void> {
     try {
       process.stderr.write(`checkpoint bench: ${mib} MiB (${shape})...\n`);
       const measured = await inChild<Measured>(['--measure', shape, String(mib), String(rounds), root]);
-      process.stderr.write('  start-up loads...\n');
-      const loadBefore = await inChild<Loaded>(['--load-before', join(root, 'before')]);
-      const loadAfter = await inChild<Loaded>(['--load-after', join(root, 'after')]);
+      process.stderr.write(`  start-up loads (${LOAD_RUNS} of each, alternating)...\n`);
+      const befores: Loaded[] = [];
+      const afters: Loaded[] = [];
+      for (let k = 0; k < LOAD_RUNS; k++) {
+        befores.push(await inChild<Loaded>(['--load-before', join(root, 'before')]));
+        afters.push(await inChild<Loaded>(['--load-after', join(root, 'after')]));
+      }
+      const loadBefore = medianLoad(befores);
+      const loadAfter = medianLoad(afters);
       if (!loadAfter.complete || !loadBefore.complete) throw new Error('a checkpoint did not load complete');
       rows.push({ measured, loadBefore, loadAfter });
     } finally {
@@ -202,14 +218,14 @@ async function main(argv: string[]): Promise<void> {
   const describe = (s: TreeShape): string => (s === 'big' ? `4 files of ${mib / 4} MiB` : `${(mib * MiB) / (16 * 1024)} files of 16 KiB`);
   const s = (ms: number): string => (ms / 1000).toFixed(2);
   const table = markdownTable(
-    ['tree', 'partitions', 'per checkpoint', 'wall s', 'MiB written', 'files written', 'longest event-loop stall ms', 'of which freeze ms', 'extra memory MiB', 'start-up load s', 'start-up peak RSS MiB'],
+    ['tree', 'partitions', 'per checkpoint', 'wall s', 'MiB written', 'files written', 'longest event-loop stall ms', 'of which freeze ms (CPU ms)', 'extra memory MiB', 'start-up load s', 'start-up peak RSS MiB'],
     rows.flatMap(({ measured: m, loadBefore, loadAfter }) => [
       [`${describe(m.shape)}`, String(m.partitions), 'before: full snapshot', s(medianOf(m.before, 'ms')), (medianOf(m.before, 'bytes') / MiB).toFixed(1), '1',
         medianOf(m.before, 'stallMs').toFixed(0), '-', medianOf(m.before, 'extraMiB').toFixed(0), s(loadBefore.ms), loadBefore.maxRssMiB.toFixed(0)],
       ['', '', 'after: first (every segment)', s(m.afterFirst.ms), (m.afterFirst.bytes / MiB).toFixed(1), String(m.afterFirst.filesWritten),
-        m.afterFirst.stallMs.toFixed(0), (m.afterFirst.freezeMs ?? 0).toFixed(0), m.afterFirst.extraMiB.toFixed(0), s(loadAfter.ms), loadAfter.maxRssMiB.toFixed(0)],
+        m.afterFirst.stallMs.toFixed(0), `${(m.afterFirst.freezeMs ?? 0).toFixed(0)} (${(m.afterFirst.freezeCpuMs ?? 0).toFixed(0)})`, m.afterFirst.extraMiB.toFixed(0), s(loadAfter.ms), loadAfter.maxRssMiB.toFixed(0)],
       ['', '', `after: 4 KiB write between (median of ${m.after.length})`, s(medianOf(m.after, 'ms')), (medianOf(m.after, 'bytes') / MiB).toFixed(3),
-        String(medianOf(m.after, 'filesWritten')), medianOf(m.after, 'stallMs').toFixed(0), medianOf(m.after, 'freezeMs').toFixed(1), medianOf(m.after, 'extraMiB').toFixed(0), '', ''],
+        String(medianOf(m.after, 'filesWritten')), medianOf(m.after, 'stallMs').toFixed(0), `${medianOf(m.after, 'freezeMs').toFixed(1)} (${medianOf(m.after, 'freezeCpuMs').toFixed(1)})`, medianOf(m.after, 'extraMiB').toFixed(0), '', ''],
     ]),
   );
   const markdown = [
@@ -221,7 +237,8 @@ async function main(argv: string[]): Promise<void> {
       'as every stable checkpoint did. After: CheckpointWriter (freeze the segments without a file, write them chunk by chunk, fsync each, manifest, GC). ' +
       'Wall time includes the fsyncs. Longest event-loop stall: the longest gap between ticks of a 1 ms timer during the write (the replica serves nothing meanwhile). ' +
       'Extra memory: the peak of ArrayBuffer memory during the write above what the tree holds. Start-up load: a fresh process reads and verifies the ' +
-      'checkpoint (before: checksum, restore, digest; after: manifest, every segment file staged (CRC) and each partition checked against its digest).',
+      'checkpoint (before: checksum, restore, digest; after: manifest, every segment file staged (CRC) and each partition checked against its digest); ' +
+      `median of ${LOAD_RUNS} runs each. Other work shares the machine: see the load average.`,
     '',
     table,
     '',

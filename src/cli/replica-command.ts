@@ -20,7 +20,7 @@ async function runReplica(opts: ReplicaCliOptions): Promise<void> {
     throw new UserError(`--byzantine "${opts.byzantine}" is not a known behaviour`, `one of ${BYZANTINE_BEHAVIOURS.join(', ')}`);
   }
   if (opts.durability !== 'replicated' && opts.durability !== 'fsync') throw new UserError(`--durability "${opts.durability}" is not known`, 'use replicated or fsync');
-  if (opts.durability === 'fsync' && !opts.data) throw new UserError('--durability fsync needs --data DIR', 'the write-ahead log and the checkpoint file live in DIR');
+  if (opts.durability === 'fsync' && !opts.data) throw new UserError('--durability fsync needs --data DIR', 'the write-ahead log and the checkpoint live in DIR');
   const logger = createLogger({ level: opts.logLevel, base: { replica: opts.id } });
   const { startReplica } = await import('../replica/start-replica.js');
   let running;
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics here (default: from the cluster file; 0: any free port)', parseCount('--metrics-port', 0))
     .option('--tick-ms <ms>', 'length of one protocol tick', parseCount('--tick-ms', 1))
     .option('--max-message-bytes <n>', 'drop larger messages (default 64 MiB)', parseCount('--max-message-bytes', 1024))
-    .option('--data <dir>', 'keep the last stable checkpoint here (checksummed, written atomically); a restart starts from it')
+    .option('--data <dir>', 'keep the last stable checkpoint here (only what changed is rewritten; verified on load, damaged parts fetched from the other replicas); a restart starts from it')
     .option('--durability <mode>', 'replicated: survive f failures at once (async disk writes); fsync: log committed batches in --data, fsynced before replying, so acknowledged writes survive the whole group being killed', 'replicated')
     .option('--no-tentative', 'reply only once a batch committed (tentative execution is on by default, and always off with --durability fsync)')
     .option('--log-level <level>', 'trace, debug, info, warn, error', process.env.BFS_LOG_LEVEL ?? 'info')
