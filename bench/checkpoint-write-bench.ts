@@ -229,7 +229,7 @@ async function main(argv: string[]): Promise<void> {
     ]),
   );
   const markdown = [
-    '# Checkpoint on disk: full snapshot (before) vs incremental partition files (after)',
+    '# Checkpoint on disk: full snapshot (before) vs incremental segment files (after)',
     '',
     environmentLine(env),
     '',

@@ -180,13 +180,20 @@ export class CheckpointWriter {
    */
   private async removeUnused(m: Manifest): Promise<number> {
     const keep = new Set(m.partitions.flatMap(fileNames));
-    for (const name of (this.pending?.manifest.partitions ?? []).flatMap(fileNames)) keep.add(name);
+    // A checkpoint may arrive between two unlinks: what it names stays too.
+    let pendingSeen: Job | null | undefined;
+    let pendingKeep = new Set<string>();
     let removed = 0;
     for (const name of await readdir(this.partitionsDir)) {
+      if (this.pending !== pendingSeen) {
+        pendingSeen = this.pending;
+        pendingKeep = new Set(pendingSeen?.manifest.partitions.flatMap(fileNames) ?? []);
+      }
       // Not ours (neither a segment file nor its tmp): left alone.
-      if (keep.has(name) || !isSegmentFileName(name)) continue;
-      await unlinkQuietly(join(this.partitionsDir, name));
+      if (keep.has(name) || pendingKeep.has(name) || !isSegmentFileName(name)) continue;
+      // Forgotten before the unlink awaits: a checkpoint arriving meanwhile writes it again if it needs it.
       this.files.delete(name);
+      await unlinkQuietly(join(this.partitionsDir, name));
       removed++;
     }
     if (await unlinkQuietly(join(this.dir, CHECKPOINT_FILE))) removed++;

@@ -1,8 +1,8 @@
 // DIR/manifest.bfs: which checkpoint DIR holds (seq, view, state digest, the
 // 2f+1 signed CHECKPOINTs) and of which partitions (index, digest and the keys
 // of its segments, each a content-addressed file in DIR/partitions:
-// segment-file.ts). Small (40 bytes per partition and 32 per segment: 10 KiB
-// for a GiB of 16 KiB files, 34 KiB for a GiB in 4 files) and rewritten
+// segment-file.ts). Small (40 bytes per partition and 32 per segment: 18 KiB
+// for a GiB of 16 KiB files, 33 KiB for a GiB in 4 files) and rewritten
 // atomically at each stable checkpoint after the segment files it names are
 // durable, so a crash leaves either the old manifest with its files or the
 // new one with its files.
