@@ -30,9 +30,11 @@ const sentBytes: Record<string, number> = {};
 function countSentBytes(): void {
   const proto = GrpcTransport.prototype as unknown as { sendRaw: (to: number, bytes: Uint8Array) => void };
   const sendRaw = proto.sendRaw;
-  proto.sendRaw = function (this: unknown, to: number, bytes: Uint8Array) {
+  proto.sendRaw = function (this: { self: number }, to: number, bytes: Uint8Array) {
     const env = decodeEnvelope(bytes);
-    const kind = env?.type === 'signed' ? decodeProtocolMessage(env.signed.body)?.type ?? 'signed?' : env?.type ?? 'malformed';
+    let kind = env?.type === 'signed' ? decodeProtocolMessage(env.signed.body)?.type ?? 'signed?' : env?.type ?? 'malformed';
+    // A request a replica sends is a forward to the primary or a client copy it re-sends (helpBehind).
+    if (kind === 'request' && this.self < 4) kind = 'request (replica)';
     sentBytes[kind] = (sentBytes[kind] ?? 0) + bytes.length;
     sendRaw.call(this, to, bytes);
   };

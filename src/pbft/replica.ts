@@ -268,12 +268,19 @@ export class Replica implements GuardState {
       if (existing.request.timestamp === request.timestamp && this.active && !this.isPrimary()) this.forward(auth);
       return;
     }
+    // The client moved on before the pre-prepare naming its older request reached us: keep that copy for it.
+    if (existing && this.sentToAll(existing.auth)) this.bodies.hold(existing.digestHex, existing);
     this.requests.add({ auth, request, digest, digestHex }, filled);
     if (!this.active) return;
     if (this.isPrimary()) this.cutBatches();
     // A big request's client sent it to every replica, the primary included:
     // forwarding its bytes would only double them (a retransmission, above, still is).
-    else if (auth.request.length < Math.min(this.config.bigRequestBytesMin, BIG_REQUEST_BYTES_MIN)) this.forward(auth);
+    else if (!this.sentToAll(auth)) this.forward(auth);
+  }
+
+  /** Clients send requests from BIG_REQUEST_BYTES_MIN (or our own lower threshold) to every replica. */
+  private sentToAll(auth: AuthRequest): boolean {
+    return auth.request.length >= Math.min(this.config.bigRequestBytesMin, BIG_REQUEST_BYTES_MIN);
   }
 
   /** Big: travels by digest only in our pre-prepares (clients send requests from BIG_REQUEST_BYTES_MIN to every replica). */
@@ -455,17 +462,11 @@ export class Replica implements GuardState {
   }
 
   /**
-   * Re-send entry `e`'s signed pre-prepare to one replica, preceded by the
-   * client copies of its big requests: a replica that lacks one (its client
-   * moved on, or the copy was lost) could never prepare the batch otherwise.
+   * The client copies we hold of the big requests entry `e` names, to one
+   * replica (they pass its MAC check like the client's own): one that lacks a
+   * copy (its client moved on, or the copy was lost) could never prepare the
+   * batch otherwise.
    */
-  private resendPrePrepare(to: ReplicaId, e: LogEntry): void {
-    if (!e.prePrepareSigned) return;
-    this.sendBodies(to, e);
-    this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
-  }
-
-  /** The client copies we hold of the big requests entry `e` names, to one replica (they pass its MAC check like the client's own). */
   private sendBodies(to: ReplicaId, e: LogEntry): void {
     const requests = e.prePrepare?.requests ?? [];
     for (let i = 0; i < requests.length; i++) {
@@ -561,7 +562,7 @@ export class Replica implements GuardState {
     const key = `${to}:${seq}`;
     if (this.helped.has(key)) return;
     this.helped.add(key);
-    if (this.isPrimary()) this.resendPrePrepare(to, e);
+    if (this.isPrimary() && e.prePrepareSigned) this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
     if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
   }
@@ -573,7 +574,7 @@ export class Replica implements GuardState {
       this.drop(reason, signed.signer, 'lagging', { lastExecuted: l.lastExecuted });
       return;
     }
-    this.helpBehind(signed.signer, l.lastExecuted);
+    this.helpBehind(signed.signer, l.lastExecuted, true);
   }
 
   /**
@@ -581,29 +582,26 @@ export class Replica implements GuardState {
    * may miss batches it cannot get otherwise. Re-send what we still hold after
    * its checkpoint (the primary's signed pre-prepares, our prepares and
    * commits) so it commits them normally, within this view; state transfer
-   * covers larger gaps.
+   * covers larger gaps. `asked` (LAGGING): also the client copies we hold of
+   * the big requests the next RETRANSMIT_ENTRIES_MAX batches name, committed
+   * here or not: the replica may be stuck on one. Unasked (a stale
+   * CHECKPOINT) it holds them as a rule, and 128 KiB copies it drops only
+   * after checking their MAC made a replica a little behind fall further
+   * behind (a 32 MiB write, in process).
    */
-  private helpBehind(to: ReplicaId, fromSeq: number): void {
-    const key = `cp:${to}`;
+  private helpBehind(to: ReplicaId, fromSeq: number, asked = false): void {
+    const key = `${asked ? 'lag' : 'cp'}:${to}`;
     if (!this.active || this.helped.has(key)) return;
     this.helped.add(key);
-    let bodiesOnly = 0;
     for (let seq = fromSeq + 1; seq <= fromSeq + this.config.checkpointInterval; seq++) {
       const e = this.log.get(seq);
       if (!e?.prePrepareSigned || e.view !== this.view) continue;
-      if (!e.committed || seq > this.lastCommitted) {
-        // Not committed in this view (yet), maybe because the replica asking
-        // lacks a big request's copy to prepare it: send the copies we hold.
-        if (bodiesOnly < RETRANSMIT_ENTRIES_MAX && e.prePrepare?.requests.some(isByDigest)) {
-          bodiesOnly++;
-          this.sendBodies(to, e);
-        }
-        continue;
-      }
+      if (asked && seq <= fromSeq + RETRANSMIT_ENTRIES_MAX) this.sendBodies(to, e);
+      if (!e.committed || seq > this.lastCommitted) continue;
       // Votes first: a pre-prepare older than the time-skew bound is accepted once commits vouch for it.
       if (e.sentCommit) this.out.push({ type: 'send', to, signed: e.sentCommit });
       if (e.sentPrepare) this.out.push({ type: 'send', to, signed: e.sentPrepare });
-      this.resendPrePrepare(to, e);
+      this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     }
   }
 

@@ -77,6 +77,27 @@ test('big requests: a backup that gets the pre-prepare before the client copy pr
   assert.equal(c.executedDigests(2).get(1), c.executedDigests(0).get(1));
 });
 
+test('big requests: a backup whose pre-prepares lag behind the client copies keeps the copies its client moved on from', () => {
+  const c = new Cluster();
+  const alice = c.client(1000);
+  const held: Packet[] = [];
+  // Replica 3 gets each client copy at once, but the pre-prepares only later:
+  // the client is answered by 0, 1, 2 and sends its next request meanwhile.
+  c.filter = (p) => {
+    if (isPrePrepare(p) && p.to === 3) { held.push(p); return false; }
+    return true;
+  };
+  for (const v of ['p', 'q', 'r']) { alice.submit(bigSet('k', v)); c.run(); }
+  assert.equal(alice.done.length, 3);
+  assert.equal(c.replicas[3].status().lastExecuted, 0);
+  c.filter = () => true;
+  for (const p of held) c.input(p.to, p.input);
+  c.run();
+  assert.equal(c.replicas[3].status().lastExecuted, 3, 'every batch completes from the copies it kept, without asking');
+  assert.equal(c.sms[3].state.get('k'), c.sms[0].state.get('k'));
+  assert.deepEqual([...c.executedDigests(3)], [...c.executedDigests(0)]);
+});
+
 test('big requests: a backup whose client copy was lost gets it from the others (LAGGING) after the client moved on', () => {
   const c = new Cluster();
   const alice = c.client(1000);
