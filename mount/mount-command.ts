@@ -46,7 +46,11 @@ export interface Mounted {
  * - default_permissions only with allow_other: fuse-native does not tell us the
  *   calling process's uid/gid, so every request acts as the mounting user; when
  *   other users can enter the mount, the kernel must check their permissions.
- *   Otherwise the file tree checks, as the mounting user.
+ *   Otherwise the file tree checks, as the mounting user. (fuse-native 2.2.6's
+ *   addon calls fuse_get_context() only to find its own private_data and exports
+ *   no accessor; the context is thread-local to libfuse's worker thread, which
+ *   waits while our handler runs on the JS thread, so no other addon could read
+ *   it either. Upstream: fuse-friends/fuse-native issue 22, "fuse.context()", open.)
  */
 export function libfuseOptions(extra: string[] = []): string[] {
   for (const opt of extra) {
