@@ -17,7 +17,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
-import { FileTree, ROOT_HANDLE, type FsRequest, type FsResult, type Handle } from '../src/fs/index.js';
+import { FileTree } from '../src/fs/index.js';
 import { ReplicaMetrics } from '../src/replica/metrics.js';
 import { FsStateMachine } from '../src/replica/fs-state-machine.js';
 import { StateFetcher } from '../src/replica/state-transfer-fetcher.js';
@@ -25,6 +25,7 @@ import { CheckpointingMachine } from '../src/replica/state-transfer-machine.js';
 import { stateTransferImplementation, stateTransferService } from '../src/replica/state-transfer-service.js';
 import type { ReplicaInfo } from '../src/transport/cluster-config.js';
 import { intList, positiveInt } from './lib/args.js';
+import { buildTree as buildBenchTree, SMALL_FILE_BYTES, type TreeShape } from './lib/bench-trees.js';
 import { describeEnvironment, environmentLine } from './lib/environment.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { markdownTable, writeResults } from './lib/results.js';
@@ -33,57 +34,13 @@ import { barChart } from './lib/svg-chart.js';
 const hash = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
 // The default limits hold 1 GiB trees (totalBytesMax 4 GiB, fileBytesMax 1 GiB).
 const TREE_OPTIONS = { hash };
-const cred = { uid: 0, gid: 0, groups: [] };
 const SEQ = 128;
 const MiB = 1024 * 1024;
-const SMALL_FILE_BYTES = 16 * 1024;
-const FILES_PER_DIR = 256;
-const WRITE_BYTES = 1024 * 1024;   // the tree's ioBytesMax
-type Shape = 'small' | 'big';
+type Shape = TreeShape;
 
-let now = 1000;
-function apply(tree: FileTree, r: FsRequest): FsResult {
-  const res = tree.apply(r, (now += 1));
-  if (res.errno !== 0) throw new Error(`${r.op}: errno ${res.errno}`);
-  return res;
-}
-
-function create(tree: FileTree, dir: Handle, name: string): Handle {
-  const c = apply(tree, { cred, op: 'create', create: { dir, name, mode: 0o644, exclusive: true, truncate: false } });
-  if (c.res !== 'create') throw new Error('create');
-  return c.create.attr.fh;
-}
-
-/** Writes `bytes` of distinct content (every block differs) into `fh`. */
-function fillFile(tree: FileTree, fh: Handle, bytes: number, seed: number, buf: Uint8Array): void {
-  for (let off = 0; off < bytes; off += buf.length) {
-    const n = Math.min(buf.length, bytes - off);
-    const data = buf.subarray(0, n);
-    data.fill(seed & 0xff);
-    for (let b = 0; b < n; b += 4096) new DataView(data.buffer, data.byteOffset + b, 8).setFloat64(0, seed * 1e6 + off + b);
-    apply(tree, { cred, op: 'write', write: { fh, offset: off, data, append: false } });
-  }
-}
-
+/** The bench tree (bench/lib/bench-trees.ts) as the source serves it. */
 function buildTree(shape: Shape, mib: number): FileTree {
-  const tree = new FileTree(TREE_OPTIONS);
-  const buf = new Uint8Array(WRITE_BYTES);
-  if (shape === 'big') {
-    const fileBytes = (mib * MiB) / 4;
-    for (let f = 0; f < 4; f++) fillFile(tree, create(tree, ROOT_HANDLE, `big${f}`), fileBytes, f + 1, buf);
-    return tree;
-  }
-  const files = (mib * MiB) / SMALL_FILE_BYTES;
-  let dir: Handle = ROOT_HANDLE;
-  for (let f = 0; f < files; f++) {
-    if (f % FILES_PER_DIR === 0) {
-      const d = apply(tree, { cred, op: 'mkdir', mkdir: { dir: ROOT_HANDLE, name: `d${f / FILES_PER_DIR}`, mode: 0o755 } });
-      if (d.res !== 'create') throw new Error('mkdir');
-      dir = d.create.attr.fh;
-    }
-    fillFile(tree, create(tree, dir, `f${f}`), SMALL_FILE_BYTES, f + 1, buf);
-  }
-  return tree;
+  return buildBenchTree(shape, mib, TREE_OPTIONS).tree;
 }
 
 // ── the source process ─────────────────────────────────────────────────────

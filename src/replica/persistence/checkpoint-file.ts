@@ -6,9 +6,9 @@
 // truncated or corrupt file is refused with a message naming the file and the
 // problem, never used. The encoder stays for tests.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Signed } from '../../pbft/types.js';
+import { readOptionalFile } from './durable-files.js';
 import { decodeSignedList, encodeSignedList } from './signed-list.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.bfs';
@@ -93,13 +93,8 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile | string
 /** Read DIR/checkpoint.bfs: null when absent; a string naming the problem when unusable. */
 export function readCheckpointFile(dir: string): CheckpointFile | string | null {
   const path = join(dir, CHECKPOINT_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return `${path}: cannot read: ${(err as Error).message}`;
-  }
+  const bytes = readOptionalFile(path);
+  if (bytes === null || typeof bytes === 'string') return bytes;
   const cp = decodeCheckpointFile(bytes);
   return typeof cp === 'string' ? `${path}: ${cp}` : cp;
 }

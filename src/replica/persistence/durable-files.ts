@@ -2,8 +2,18 @@
 // the directory that holds it). A rename is atomic, so a reader sees the old
 // file or the new one, never half of either; without the directory fsync a
 // crash could still forget the rename.
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
+
+/** A file that may be absent: its bytes, null when absent, or a message naming it and why it cannot be read. */
+export function readOptionalFile(path: string): Uint8Array | string | null {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    return `${path}: cannot read: ${(err as Error).message}`;
+  }
+}
 
 export function fsyncDirSync(dir: string): void {
   const d = openSync(dir, 'r');

@@ -14,10 +14,9 @@
 // partitions are checked against their digests and the listing against the
 // state digest when loaded (checkpoint-load.ts).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Signed } from '../../pbft/types.js';
-import { writeFileAtomic } from './durable-files.js';
+import { readOptionalFile, writeFileAtomic } from './durable-files.js';
 import type { StoredPartition } from './segment-file.js';
 import { decodeSignedList, encodeSignedList } from './signed-list.js';
 
@@ -116,13 +115,8 @@ export function decodeManifest(input: Uint8Array): Manifest | string {
 /** DIR/manifest.bfs: null when absent; a string naming the file and the problem when unusable. */
 export function readManifest(dir: string): Manifest | string | null {
   const path = join(dir, MANIFEST_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return `${path}: cannot read: ${(err as Error).message}`;
-  }
+  const bytes = readOptionalFile(path);
+  if (bytes === null || typeof bytes === 'string') return bytes;
   const m = decodeManifest(bytes);
   return typeof m === 'string' ? `${path}: ${m}` : m;
 }
