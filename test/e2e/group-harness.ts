@@ -55,6 +55,8 @@ export class Group {
     try {
       await group.waitFor((all) => all.every((s) => s !== null), 150_000, 'every replica answering Status');
     } catch (err) {
+      // Name what the replicas said (a port taken meanwhile, a crash at start) before their dir goes.
+      if (err instanceof Error) err.message += `\n${group.logTails()}`;
       group.stop();
       throw err;
     }
