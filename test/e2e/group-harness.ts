@@ -3,33 +3,18 @@
 // ports), readiness and views through the Status RPC, logs in files.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initCluster, type ClusterConfig } from '../../src/transport/cluster-config.js';
 import { fetchStatus } from '../../src/transport/grpc.js';
 import type { StatusInfo } from '../../src/transport/codec.js';
+// One port finder for tests and benches (it keeps below the ephemeral range).
+import { freePortRange } from '../../bench/lib/ports.js';
+
+export { freePortRange };
 
 export const BFS_BIN = fileURLToPath(new URL('../../bin/bfs.js', import.meta.url));
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A base port with `count` consecutive free ports (initCluster numbers ports base+i). */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const checks = await Promise.all(Array.from({ length: count }, (_, i) => portFree(base + i)));
-    if (checks.every(Boolean)) return base;
-  }
-  throw new Error('no free port range found');
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
