@@ -9,7 +9,7 @@ import type { BfsClient } from '../src/client/bfs-client.js';
 import { openBenchClient } from './lib/bench-client.js';
 import { describeEnvironment, environmentLine } from './lib/environment.js';
 import { LocalGroup } from './lib/local-group.js';
-import { latencySamples, OPS, prepareFile } from './lib/op-loop.js';
+import { DEFAULT_WARM_UP, latencySamples, OPS, prepareFile } from './lib/op-loop.js';
 import { PAPER_MICRO } from './lib/paper.js';
 import { REPO_ROOT } from './lib/paths.js';
 import type { Progress } from './lib/progress.js';
@@ -65,7 +65,8 @@ async function measureCell(group: LocalGroup, cell: Cell, opts: MicroBenchOption
     client = await openBenchClient(group, { readOnlyOptimization: !cell.strict });
     const fh = await prepareFile(client, `micro-${cell.op}`);
     const t0 = Date.now();
-    const samples = await latencySamples(client, fh, OPS[cell.op].run, opts.ops, Math.min(200, opts.ops),
+    opts.progress.update(`${label} warm-up`, 0, 1);
+    const samples = await latencySamples(client, fh, OPS[cell.op].run, opts.ops, DEFAULT_WARM_UP,
       (done) => opts.progress.update(label, done, opts.ops));
     const elapsedS = (Date.now() - t0) / 1000;
     const result = { ...cell, medianMs: median(samples), p99Ms: percentile(samples, 99), opsPerS: samples.length / elapsedS, samples: samples.length };
@@ -96,7 +97,8 @@ function microMarkdown(results: CellResult[], opts: MicroBenchOptions, envLine: 
     '',
     envLine,
     '',
-    `Latency in ms through BfsClient (no FUSE), 127.0.0.1, median (p99) of ${opts.ops} sequential ops after a warm-up. ` +
+    `Latency in ms through BfsClient (no FUSE), 127.0.0.1, median (p99) of ${opts.ops} sequential ops after a warm-up of ` +
+      `${DEFAULT_WARM_UP.opsMin} ops (at most ${DEFAULT_WARM_UP.msMax / 1000} s) per cell: the replicas' code is optimized by then. ` +
       'bfs: 4 replica processes (f = 1); unreplicated: 1 replica with --unreplicated. The paper: 4 DEC Alphas, 10 Mb/s Ethernet.',
     '',
     markdownTable(['arg/res KiB', 'read-write', 'read-only', 'unreplicated', 'paper r/w', 'paper r/o', 'paper unrep.'], rows),

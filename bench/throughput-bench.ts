@@ -9,7 +9,7 @@ import { openBenchClient } from './lib/bench-client.js';
 import { describeEnvironment, environmentLine } from './lib/environment.js';
 import { LocalGroup } from './lib/local-group.js';
 import { meanBatch, scrapeBatches } from './lib/metrics-scrape.js';
-import { closedLoop, OPS, prepareFile } from './lib/op-loop.js';
+import { closedLoop, DEFAULT_WARM_UP, OPS, prepareFile, warmUp } from './lib/op-loop.js';
 import { REPO_ROOT } from './lib/paths.js';
 import type { Progress } from './lib/progress.js';
 import { markdownTable, writeResults, type ResultFiles } from './lib/results.js';
@@ -40,6 +40,8 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
         workers.push({ client, fh: await prepareFile(client, `tp-${i}`) });
       }
       for (const w of WORKLOADS) {
+        opts.progress.update(`throughput ${g.id} ${w.id} warm-up`, 0, 1);
+        await warmUp(workers, OPS[w.op].run);
         for (const n of opts.clients) points.push(await measurePoint(group, g.id, w, workers.slice(0, n), opts));
       }
     } catch (err) {
@@ -87,7 +89,8 @@ function throughputMarkdown(points: Point[], opts: ThroughputBenchOptions, envLi
     '',
     envLine,
     '',
-    `Closed loop through BfsClient (no FUSE) on 127.0.0.1: each client has its own identity and one request outstanding; ${opts.seconds} s per point. ` +
+    `Closed loop through BfsClient (no FUSE) on 127.0.0.1: each client has its own identity and one request outstanding; ${opts.seconds} s per point, ` +
+      `each workload after a warm-up of ${DEFAULT_WARM_UP.opsMin} ops (at most ${DEFAULT_WARM_UP.msMax / 1000} s) with all clients. ` +
       '0/0 = setattr changing nothing (ordered), 4/0 = 4 KiB write. Mean batch = requests per executed batch (replica metrics).',
     '',
     markdownTable(['group', 'op', 'clients', 'ops/s', 'median ms', 'p99 ms', 'mean batch'], rows),

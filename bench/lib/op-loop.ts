@@ -25,10 +25,31 @@ export async function prepareFile(client: BfsClient, name: string): Promise<Hand
   return attr.fh;
 }
 
-/** `count` sequential ops after `warmup` untimed ones; latencies in ms. */
-export async function latencySamples(client: BfsClient, fh: Handle, op: BenchOp, count: number, warmup: number,
+/**
+ * How long to run before measuring. V8 optimizes the replicas' hot paths only
+ * after thousands of calls: a fresh 4-replica group's 0/0 read-write median
+ * went 5.9 ms (first 2 s) -> 3.6 -> 2.7 -> 2.0-2.4 ms (after ~2,000 ops, 6-8 s)
+ * on this machine, so a 200-op warm-up measured mostly cold code.
+ */
+export interface WarmUp { opsMin: number; msMax: number }
+export const DEFAULT_WARM_UP: WarmUp = { opsMin: 2_000, msMax: 10_000 };
+
+/** Run `op` untimed until `warmUp.opsMin` ops are done or `warmUp.msMax` has passed. */
+export async function warmUp(workers: { client: BfsClient; fh: Handle }[], op: BenchOp, warm: WarmUp = DEFAULT_WARM_UP): Promise<void> {
+  let done = 0;
+  const end = performance.now() + warm.msMax;
+  await Promise.all(workers.map(async ({ client, fh }) => {
+    while (done < warm.opsMin && performance.now() < end) {
+      await op(client, fh);
+      done++;
+    }
+  }));
+}
+
+/** `count` sequential ops after a warm-up (see WarmUp); latencies in ms. */
+export async function latencySamples(client: BfsClient, fh: Handle, op: BenchOp, count: number, warm: WarmUp = DEFAULT_WARM_UP,
   onProgress: (done: number) => void = () => {}): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await op(client, fh);
+  await warmUp([{ client, fh }], op, warm);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
