@@ -2,7 +2,7 @@
 // raw key into a KeyObject costs more than the operation itself, so KeyObjects
 // are cached per key (by array identity first, then by content).
 import {
-  createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes,
+  createHmac, createPrivateKey, createPublicKey, diffieHellman, hash, hkdfSync, randomBytes,
   sign as edSign, verify as edVerify, type KeyObject,
 } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -82,10 +82,56 @@ function publicIdentity(identity: Identity): PublicIdentity {
   };
 }
 
+// SHA-256 and HMAC run once per request, reply and COMMIT (about 27 times per
+// op at n = 4), on messages of ~100 bytes, where createHash/createHmac cost
+// more in their stream objects than in hashing (and feed the GC). The one-shot
+// crypto.hash (no object) measured, 120 B: SHA-256 0.78 µs instead of 1.36 µs;
+// HMAC as two one-shot hashes over the key's padded blocks (RFC 2104)
+// 1.89 µs instead of 2.26 µs (createHmac with a cached KeyObject: 2.74 µs).
+const HMAC_BLOCK_BYTES = 64;
+/** Above this the message is not copied behind the pad: createHmac streams it instead. */
+const ONE_SHOT_HMAC_BYTES_MAX = 4096;
+const DIGEST_BYTES_SHA256 = 32;
+
+function sha256(data: Uint8Array): Uint8Array {
+  return view(hash('sha256', data, 'buffer'));
+}
+
+interface HmacPads { inner: Uint8Array; outer: Uint8Array }
+/**
+ * Key XOR ipad / opad, by key array: the MAC keys are long-lived arrays held
+ * by their owner (node-auth.ts) and never mutated, as the KeyCache assumes too.
+ */
+const hmacPads = new WeakMap<Uint8Array, HmacPads>();
+// One scratch for every call: crypto.hash is synchronous and nothing else runs meanwhile.
+const innerScratch = Buffer.alloc(HMAC_BLOCK_BYTES + ONE_SHOT_HMAC_BYTES_MAX);
+const outerScratch = Buffer.alloc(HMAC_BLOCK_BYTES + DIGEST_BYTES_SHA256);
+
+function padsOf(key: Uint8Array): HmacPads {
+  let pads = hmacPads.get(key);
+  if (pads) return pads;
+  const block = new Uint8Array(HMAC_BLOCK_BYTES);
+  block.set(key.length > HMAC_BLOCK_BYTES ? sha256(key) : key);
+  pads = { inner: block.map((b) => b ^ 0x36), outer: block.map((b) => b ^ 0x5c) };
+  hmacPads.set(key, pads);
+  return pads;
+}
+
+function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  if (data.length > ONE_SHOT_HMAC_BYTES_MAX) return view(createHmac('sha256', key).update(data).digest());
+  const pads = padsOf(key);
+  innerScratch.set(pads.inner, 0);
+  innerScratch.set(data, HMAC_BLOCK_BYTES);
+  const inner = hash('sha256', innerScratch.subarray(0, HMAC_BLOCK_BYTES + data.length), 'buffer');
+  outerScratch.set(pads.outer, 0);
+  outerScratch.set(inner, HMAC_BLOCK_BYTES);
+  return view(hash('sha256', outerScratch, 'buffer'));
+}
+
 export const nativeProvider: CryptoProvider = {
   name: 'native',
-  sha256: (data) => view(createHash('sha256').update(data).digest()),
-  hmacSha256: (key, data) => view(createHmac('sha256', key).update(data).digest()),
+  sha256,
+  hmacSha256,
   generateIdentity: () => ({ ed25519Secret: view(randomBytes(KEY_BYTES)), x25519Secret: view(randomBytes(KEY_BYTES)) }),
   publicIdentity,
   sign: (ed25519Secret, msg) => view(edSign(null, msg, edSecrets.get(ed25519Secret))),

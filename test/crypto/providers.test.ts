@@ -22,6 +22,17 @@ test('sha256 and hmac agree between providers and with a known vector', () => {
   }
 });
 
+test('hmac: keys of any length, messages either side of the one-shot limit, a key reused across messages', () => {
+  const keys = [new Uint8Array(0), bytes(32, 1), bytes(64, 2), bytes(65, 3), bytes(200, 4)];
+  const lengths = [0, 55, 56, 63, 64, 4095, 4096, 4097, 9000];
+  for (const key of keys) {
+    for (const n of lengths) {
+      const m = bytes(n, n + key.length);
+      assert.equal(hex(nativeProvider.hmacSha256(key, m)), hex(nobleProvider.hmacSha256(key, m)), `key ${key.length} B, message ${n} B`);
+    }
+  }
+});
+
 test('public identities agree', () => {
   for (const seed of [1, 2, 3]) {
     const a = nativeProvider.publicIdentity(identity(seed));
