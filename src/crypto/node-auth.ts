@@ -2,28 +2,28 @@
 // from a provider, the cluster config and the node's key file.
 //
 // Signatures vs MACs, decided by measurement (bench/crypto-bench.ts, 2 cores,
-// node:crypto): Ed25519 sign 22k/s, verify 9k/s; HMAC-SHA256 of 128 B 237k/s.
-// - Replica↔replica protocol messages that end up in certificates carry Ed25519
-//   signatures over the encoded ProtocolMessage: PRE-PREPAREs and PREPAREs
-//   (prepared certificates in VIEW-CHANGEs), CHECKPOINTs (stable-checkpoint
-//   proofs), VIEW-CHANGEs and NEW-VIEWs. A third replica has to re-verify them
-//   during a view change, which MAC authenticators cannot give: a Byzantine
-//   replica could make a PREPARE whose MAC checks at A (so A puts it in its
-//   prepared certificate) but not at B, and B would then reject A's VIEW-CHANGE.
-// - COMMITs carry an authenticator instead (PBFT §5): one HMAC-SHA256 per
-//   replica, ours included, over the encoded ProtocolMessage, keyed pairwise
-//   (X25519 + HKDF, then a per-purpose subkey); each replica checks its own
-//   entry. A COMMIT is never part of a certificate shown to others (prepared
-//   certificates are the pre-prepare + PREPAREs, checkpoint proofs are
-//   CHECKPOINTs; see src/pbft/view-change.ts). Where COMMITs are relayed (the
-//   state-transfer log, helpBehind) every receiver checks its own entry of the
-//   original authenticator. A Byzantine replica whose entries check at A but
-//   not at B looks to B exactly like a COMMIT that never arrived, which PBFT
-//   tolerates anyway. Measured: sealing costs 4 HMACs (~10 µs) instead of a
-//   signature (~40 µs), opening 1 HMAC (~3 µs) instead of a verify (~113 µs);
-//   a replica opens 3 and seals 1 per batch, ~360 µs less CPU per replica per
-//   batch (the gain measured end to end is in src/transport/README.md).
-//   Our own entry lets a replica re-open its own COMMITs (WAL replay).
+// node:crypto): Ed25519 sign 22k/s, verify 8-9k/s; HMAC-SHA256 of 128 B 237k/s.
+// - The normal case carries MAC authenticators (PBFT §5): PRE-PREPAREs,
+//   PREPAREs and COMMITs have one HMAC-SHA256 per replica, ours included, over
+//   the encoded ProtocolMessage, keyed pairwise (X25519 + HKDF, then a
+//   per-purpose subkey); each replica checks its own entry. Sealing costs n
+//   HMACs (~10 µs at n = 4) instead of a signature (~43 µs), opening one HMAC
+//   (~3 µs) instead of a verify (~128 µs). With signed PRE-PREPAREs and
+//   PREPAREs a batch cost 8-10 verifies and 4 signs across the group, ~1.3 ms
+//   of the 3.4 ms of CPU one ordered op took (bench/profile/inproc.ts).
+//   An authenticator proves nothing to a third replica, so no normal-case
+//   message enters a certificate: VIEW-CHANGEs state what prepared and
+//   pre-prepared under their sender's signature, and the new view is decided
+//   from 2f+1 or more such statements (the view change without signatures of
+//   Castro & Liskov TOCS 2002; src/pbft/view-change.ts). Where normal-case
+//   messages are relayed (the state-transfer log, helpBehind, NEW-VIEW's O)
+//   every receiver checks its own entry of the original authenticator; a
+//   faulty sender whose entries check at A but not at B looks to B like a
+//   message that never arrived, which PBFT tolerates anyway. Our own entry lets
+//   a replica re-open its own log (WAL replay).
+// - CHECKPOINTs (stable-checkpoint proofs), VIEW-CHANGEs, NEW-VIEWs and
+//   LAGGING carry Ed25519 signatures: proofs must convince a third replica, and
+//   none of them is on the per-batch path.
 // - Client requests carry MAC authenticators (one HMAC per replica, keyed
 //   pairwise via X25519 + HKDF): per request, n HMACs cost ~17 µs for n = 4
 //   where one signature + n verifies would cost ~500 µs, which would cap
@@ -62,8 +62,8 @@ export class NodeAuth {
   private readonly edPublics = new Map<number, Uint8Array>();
   /**
    * Signatures already verified, by signer and signature, holding the body they cover.
-   * A view change re-presents hundreds of messages this replica verified on arrival
-   * (prepared certificates, checkpoint proofs); a hit costs a byte compare instead of
+   * View changes and checkpoint files re-present CHECKPOINTs this replica verified on
+   * arrival (stable-checkpoint proofs in every VIEW-CHANGE); a hit costs a byte compare instead of
    * an Ed25519 verify (~110 µs). Only successes are cached; the body must match exactly.
    */
   private readonly verified = new LRUCache<string, Uint8Array>({
@@ -134,7 +134,7 @@ function macKeys(provider: CryptoProvider, config: ClusterConfig, key: KeyFile, 
 }
 
 /** Protocol messages authenticated by a MAC authenticator instead of a signature (see the top of this file). */
-export const AUTHENTICATOR_TYPES: ReadonlySet<ProtocolMessage['type']> = new Set(['commit']);
+export const AUTHENTICATOR_TYPES: ReadonlySet<ProtocolMessage['type']> = new Set(['prePrepare', 'prepare', 'commit']);
 
 /** Subkey label: the pairwise replica keys serve only authenticators, but a purpose label keeps it that way. */
 const AUTHENTICATOR_LABEL = new TextEncoder().encode('bfs/replica-authenticator/v1');

@@ -32,8 +32,8 @@ import type { NewView as _bfs_NewView, NewView__Output as _bfs_NewView__Output }
 import type { PartitionChunk as _bfs_PartitionChunk, PartitionChunk__Output as _bfs_PartitionChunk__Output } from './bfs/PartitionChunk.js';
 import type { PartitionDigest as _bfs_PartitionDigest, PartitionDigest__Output as _bfs_PartitionDigest__Output } from './bfs/PartitionDigest.js';
 import type { PrePrepare as _bfs_PrePrepare, PrePrepare__Output as _bfs_PrePrepare__Output } from './bfs/PrePrepare.js';
+import type { PrePreparedClaim as _bfs_PrePreparedClaim, PrePreparedClaim__Output as _bfs_PrePreparedClaim__Output } from './bfs/PrePreparedClaim.js';
 import type { Prepare as _bfs_Prepare, Prepare__Output as _bfs_Prepare__Output } from './bfs/Prepare.js';
-import type { PreparedCert as _bfs_PreparedCert, PreparedCert__Output as _bfs_PreparedCert__Output } from './bfs/PreparedCert.js';
 import type { ProtocolMessage as _bfs_ProtocolMessage, ProtocolMessage__Output as _bfs_ProtocolMessage__Output } from './bfs/ProtocolMessage.js';
 import type { ReadArgs as _bfs_ReadArgs, ReadArgs__Output as _bfs_ReadArgs__Output } from './bfs/ReadArgs.js';
 import type { ReadDirArgs as _bfs_ReadDirArgs, ReadDirArgs__Output as _bfs_ReadDirArgs__Output } from './bfs/ReadDirArgs.js';
@@ -100,8 +100,8 @@ export interface ProtoGrpcType {
     PartitionChunk: MessageTypeDefinition<_bfs_PartitionChunk, _bfs_PartitionChunk__Output>
     PartitionDigest: MessageTypeDefinition<_bfs_PartitionDigest, _bfs_PartitionDigest__Output>
     PrePrepare: MessageTypeDefinition<_bfs_PrePrepare, _bfs_PrePrepare__Output>
+    PrePreparedClaim: MessageTypeDefinition<_bfs_PrePreparedClaim, _bfs_PrePreparedClaim__Output>
     Prepare: MessageTypeDefinition<_bfs_Prepare, _bfs_Prepare__Output>
-    PreparedCert: MessageTypeDefinition<_bfs_PreparedCert, _bfs_PreparedCert__Output>
     ProtocolMessage: MessageTypeDefinition<_bfs_ProtocolMessage, _bfs_ProtocolMessage__Output>
     ReadArgs: MessageTypeDefinition<_bfs_ReadArgs, _bfs_ReadArgs__Output>
     ReadDirArgs: MessageTypeDefinition<_bfs_ReadDirArgs, _bfs_ReadDirArgs__Output>

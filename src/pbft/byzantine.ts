@@ -29,10 +29,12 @@ export const REPLAY_EVERY_TICKS = 3;
 export interface Mutations {
   /** Commit with f+1 commits instead of 2f+1. */
   commitQuorum?: boolean;
-  /** As new primary, fill O with null requests, ignoring the prepared certificates in V. */
+  /** As new primary, fill O with null requests, ignoring the prepared batches (P) in V. */
   ignorePreparedInViewChange?: boolean;
   /** Prepared with f prepares from others instead of 2f. */
   prepareQuorum?: boolean;
+  /** As new primary (and checking a NEW-VIEW), choose a batch in P without f+1 pre-prepared claims for it (A2). */
+  skipPrePreparedCheck?: boolean;
 }
 
 export interface ReplicaOptions {

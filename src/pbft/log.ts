@@ -1,6 +1,6 @@
 // The message log: one entry per sequence number, keyed in a Map, between the
 // low watermark h (last stable checkpoint) and h + L.
-import type { PrePrepare, PreparedCert, ReplicaId, Request, Signed } from './types.js';
+import type { PrePrepare, ReplicaId, Request, Signed } from './types.js';
 
 /** A prepare or commit as stored: its digest (hex, for matching) and the signed bytes. */
 export interface Vote { digestHex: string; signed: Signed }
@@ -23,9 +23,10 @@ export interface LogEntry {
   sentCommit?: Signed;
   prepared: boolean;
   committed: boolean;
-  /** Highest-view prepared certificate we hold for this seq (survives view changes). */
-  cert?: PreparedCert;
-  certView?: number;
+  /** The batch prepared here in the highest view (VIEW-CHANGE P; survives view changes). */
+  preparedPp?: PrePrepare;
+  /** Digests pre-prepared here (hex -> digest and highest view; VIEW-CHANGE Q; survives view changes). */
+  prePrepared: Map<string, { digest: Uint8Array; view: number }>;
 }
 
 export class MessageLog {
@@ -64,11 +65,11 @@ export class MessageLog {
 function freshEntry(seq: number, view: number): LogEntry {
   return {
     seq, view, requests: [], requestHexes: [], missingRequests: 0,
-    prepares: new Map(), commits: new Map(), prepared: false, committed: false,
+    prepares: new Map(), commits: new Map(), prepared: false, committed: false, prePrepared: new Map(),
   };
 }
 
-/** Drop the view-specific state; keep the prepared certificate for later view changes. */
+/** Drop the view-specific state; keep what VIEW-CHANGEs report (preparedPp, prePrepared). */
 export function resetForView(e: LogEntry, view: number): void {
   e.view = view;
   e.prePrepare = undefined;

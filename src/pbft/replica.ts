@@ -2,7 +2,7 @@
 // step(input) -> outputs. Normal case with batching, checkpoints and log GC,
 // view change, tentative execution, read-only requests, digest replies.
 import type {
-  AuthRequest, Checkpoint, Commit, Input, Lagging, NewView, Output, PrePrepare, Prepare, ProtocolAuth,
+  AuthRequest, Checkpoint, Commit, Input, Lagging, NewView, Output, PrePrepare, PrePreparedClaim, Prepare, ProtocolAuth,
   ProtocolMessage, Reply, ReplicaConfig, ReplicaId, ReplicaStatus, Request, Signed, StateMachine, ViewChange,
 } from './types.js';
 import type { ByzantineBehaviour, Mutations, ReplicaOptions } from './byzantine.js';
@@ -17,7 +17,7 @@ import { StateTransferTracker, type CertifiedCheckpoint } from './state-transfer
 import { RequestStore, type PendingRequest } from './requests.js';
 import { ReplyCache } from './reply-cache.js';
 import { ByzantineOutputs } from './byzantine-outputs.js';
-import { checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
+import { PRE_PREPARED_PER_SEQ_MAX, checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
 import { batchBytes, batchDigest, batchDigestFrom, byDigest, isByDigest, requestDigests } from './batch.js';
 import { BigRequestBodies } from './big-requests.js';
 import { BIG_REQUEST_BYTES_MIN } from './config.js';
@@ -48,7 +48,7 @@ export interface RestorePoint {
   /** Its 2f+1 signed CHECKPOINTs. */
   proof: Signed[];
   view: number;
-  /** Committed batches above `seq`, in order: each the signed PRE-PREPARE and the signed PREPAREs and COMMITs. */
+  /** Committed batches above `seq`, in order: each the PRE-PREPARE and the PREPAREs and COMMITs as received (authenticators). */
   batches: Signed[][];
 }
 
@@ -122,7 +122,8 @@ export class Replica implements GuardState {
     this.nullDigest = batchDigest(auth, 0, []);
     this.checkpoints = new CheckpointTracker({ seq: 0, digest: sm.digest(), proof: [] });
     this.transfer = new StateTransferTracker(this.q.quorum);
-    this.vcCtx = { auth, q: this.q, checkpointInterval: config.checkpointInterval, ignorePrepared: this.mut.ignorePreparedInViewChange };
+    this.vcCtx = { auth, q: this.q, checkpointInterval: config.checkpointInterval, ignorePrepared: this.mut.ignorePreparedInViewChange,
+      skipPrePreparedCheck: this.mut.skipPrePreparedCheck };
   }
 
   get stableSeq(): number {
@@ -429,6 +430,7 @@ export class Replica implements GuardState {
     e.prePrepare = pp;
     e.prePrepareSigned = signed;
     e.digestHex = toHex(pp.digest);
+    notePrePrepared(e, pp);
     e.requestHexes = reqDigests.map(toHex);
     e.requests = [];
     e.missingRequests = 0;
@@ -510,13 +512,7 @@ export class Replica implements GuardState {
     const need = this.mut.prepareQuorum ? this.q.f : this.q.prepares;
     if (countMatching(e.prepares, e.digestHex, primary) < need) return;
     e.prepared = true;
-    const prepares: Signed[] = [];
-    for (const [replica, v] of e.prepares) {
-      if (replica !== primary && v.digestHex === e.digestHex && prepares.length < this.q.prepares) prepares.push(v.signed);
-    }
-    assert(e.prePrepareSigned !== undefined, 'prepared entry without its pre-prepare');
-    e.cert = { prePrepare: e.prePrepareSigned, prepares };
-    e.certView = e.view;
+    e.preparedPp = e.prePrepare;
     this.sendCommit(e);
     this.checkCommitted(e);
     this.tryExecute();
@@ -578,7 +574,7 @@ export class Replica implements GuardState {
   /**
    * A replica re-sent a checkpoint below our stable one: it is behind, and it
    * may miss batches it cannot get otherwise. Re-send what we still hold after
-   * its checkpoint (the primary's signed pre-prepares, our prepares and
+   * its checkpoint (the primary's pre-prepares, our prepares and
    * commits) so it commits them normally, within this view; state transfer
    * covers larger gaps. `asked` (LAGGING): also the client copies we hold of
    * the big requests the next RETRANSMIT_ENTRIES_MAX batches name, committed
@@ -862,7 +858,7 @@ export class Replica implements GuardState {
     return this.out;
   }
 
-  /** One logged batch: its signed PRE-PREPARE and the PREPAREs/COMMITs that certified it. */
+  /** One logged batch: its PRE-PREPARE and the PREPAREs/COMMITs that certified it (each checked by its authenticator entry for us). */
   private replayBatch(batch: Signed[]): boolean {
     let ppSigned: Signed | undefined;
     let pp: PrePrepare | undefined;
@@ -885,11 +881,9 @@ export class Replica implements GuardState {
       if (v.vote.replica === this.config.id) e[v.kind === 'prepares' ? 'sentPrepare' : 'sentCommit'] = v.signed;
     }
     if (e.missingRequests > 0 || countMatching(e.commits, hex) < this.q.quorum) return false;
-    const primary = this.primary(pp.view);
     e.prepared = true;
     e.committed = true;
-    e.cert = { prePrepare: ppSigned, prepares: [...e.prepares].filter(([r, v]) => r !== primary && v.digestHex === hex).slice(0, this.q.prepares).map(([, v]) => v.signed) };
-    e.certView = pp.view;
+    e.preparedPp = pp;
     this.tryExecute();
     return this.lastExecuted === pp.seq;
   }
@@ -1035,12 +1029,15 @@ export class Replica implements GuardState {
     this.timerTicks = 0;
     this.consecutiveViewChanges++;
     const stable = this.checkpoints.stable;
-    const prepared = [...this.log.values()]
-      .filter((e) => e.seq > stable.seq && e.cert !== undefined)
-      .sort((a, b) => a.seq - b.seq)
-      .map((e) => e.cert as NonNullable<LogEntry['cert']>);
+    const entries = [...this.log.values()].filter((e) => e.seq > stable.seq && e.seq <= stable.seq + this.window).sort((a, b) => a.seq - b.seq);
+    const prepared: PrePrepare[] = [];
+    const prePrepared: PrePreparedClaim[] = [];
+    for (const e of entries) {
+      if (e.preparedPp) prepared.push(e.preparedPp);
+      prePrepared.push(...prePreparedClaims(e));
+    }
     const vc: ViewChange = {
-      view, stableSeq: stable.seq, stableDigest: stable.digest, checkpointProof: stable.proof, prepared, replica: this.config.id,
+      view, stableSeq: stable.seq, stableDigest: stable.digest, checkpointProof: stable.proof, prepared, prePrepared, replica: this.config.id,
     };
     const signed = this.seal({ type: 'viewChange', viewChange: vc });
     this.ownViewChange = signed;
@@ -1078,8 +1075,14 @@ export class Replica implements GuardState {
     const held = [...this.latestVc.values()].filter((h) => h.view === this.view);
     if (held.length < this.q.quorum) return;
     held.sort((a, b) => rankSelf(a.vc.replica, this.config.id) - rankSelf(b.vc.replica, this.config.id));
-    const chosen = held.slice(0, this.q.quorum);
-    const plan = computeNewView(this.vcCtx, this.view, chosen.map((h) => h.vc), this.nullDigest);
+    // Every VIEW-CHANGE held: with 2f+1 of them a faulty one's claims can leave
+    // a seq undecided (view-change.ts); then wait for the next one.
+    const plan = computeNewView(this.vcCtx, this.view, held.map((h) => h.vc), this.nullDigest);
+    if (!plan) {
+      this.event('debug', 'new-view-undecided', { view: this.view, viewChanges: held.length });
+      return;
+    }
+    const chosen = held;
     const o = plan.prePrepares.map((pp) => this.seal({ type: 'prePrepare', prePrepare: pp }));
     const nv: NewView = { view: this.view, viewChanges: chosen.map((h) => h.signed), prePrepares: o };
     const signed = this.seal({ type: 'newView', newView: nv });
@@ -1118,6 +1121,7 @@ export class Replica implements GuardState {
     }
     if (vcs.length < this.q.quorum) return 'v-too-few';
     const plan = computeNewView(this.vcCtx, nv.view, vcs, this.nullDigest);
+    if (!plan) return 'v-undecided';
     const pps = checkNewViewO(this.vcCtx, plan, nv.prePrepares, this.primary(nv.view));
     return typeof pps === 'string' ? pps : { plan, pps };
   }
@@ -1167,6 +1171,25 @@ export class Replica implements GuardState {
     }
     this.tryExecute();
   }
+}
+
+/** Remember that `pp`'s digest was pre-prepared here in pp.view (VIEW-CHANGE Q). */
+function notePrePrepared(e: LogEntry, pp: PrePrepare): void {
+  const hex = toHex(pp.digest);
+  const had = e.prePrepared.get(hex);
+  if (!had || had.view < pp.view) e.prePrepared.set(hex, { digest: pp.digest, view: pp.view });
+}
+
+/**
+ * Q for one seq: the digest prepared here first (a correct VIEW-CHANGE reports
+ * what it prepared in Q too), then the others by view, highest first, at most
+ * PRE_PREPARED_PER_SEQ_MAX (more distinct digests at one seq take that many
+ * view changes with faulty primaries; the oldest matter least).
+ */
+function prePreparedClaims(e: LogEntry): PrePreparedClaim[] {
+  const preparedHex = e.preparedPp ? toHex(e.preparedPp.digest) : undefined;
+  const ranked = [...e.prePrepared].sort(([ha, a], [hb, b]) => Number(hb === preparedHex) - Number(ha === preparedHex) || b.view - a.view);
+  return ranked.slice(0, PRE_PREPARED_PER_SEQ_MAX).map(([, c]) => ({ seq: e.seq, digest: c.digest, view: c.view }));
 }
 
 /** Sort key putting our own VIEW-CHANGE first, then by replica id (deterministic V). */

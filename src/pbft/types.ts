@@ -44,15 +44,25 @@ export interface Commit { view: number; seq: number; digest: Uint8Array; replica
 export interface Checkpoint { seq: number; stateDigest: Uint8Array; replica: ReplicaId }
 /** A replica with a gap in its log asks for what follows `lastExecuted` (proto Lagging). */
 export interface Lagging { view: number; lastExecuted: number; replica: ReplicaId }
-/** A protocol message exactly as signed; certificates keep these. */
+/** A protocol message exactly as sealed (signature or MAC authenticator, by type); proofs keep signed ones. */
 export interface Signed { body: Uint8Array; signer: ReplicaId; sig: Uint8Array }
-export interface PreparedCert { prePrepare: Signed; prepares: Signed[] }
+/** Q entry: the sender pre-prepared the batch with `digest` at `seq`, last in `view`. */
+export interface PrePreparedClaim { seq: number; digest: Uint8Array; view: number }
+/**
+ * VIEW-CHANGE without prepared certificates (TOCS 2002 §3.2.4): PRE-PREPAREs
+ * and PREPAREs carry MAC authenticators, so a replica cannot prove what
+ * prepared; it states it (P, Q) under its own signature, and the new view is
+ * decided from 2f+1 or more such statements (view-change.ts).
+ */
 export interface ViewChange {
   view: number;
   stableSeq: number;
   stableDigest: Uint8Array;
   checkpointProof: Signed[];
-  prepared: PreparedCert[];
+  /** P: per seq above stableSeq, the batch prepared here in the highest view (pp.view = that view). */
+  prepared: PrePrepare[];
+  /** Q: per seq above stableSeq, each digest pre-prepared here with the highest view it was in. */
+  prePrepared: PrePreparedClaim[];
   replica: ReplicaId;
 }
 export interface NewView { view: number; viewChanges: Signed[]; prePrepares: Signed[] }

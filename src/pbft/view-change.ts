@@ -1,10 +1,32 @@
-// View change: checking VIEW-CHANGE certificates and computing / checking the
-// NEW-VIEW's O from V (PBFT §4.4). Every Signed inside is re-verified.
-import type { PrePrepare, PreparedCert, ProtocolAuth, Signed, ViewChange } from './types.js';
+// View change without prepared certificates (Castro & Liskov, TOCS 2002
+// §3.2.4; OSDI '99 §5 "MACs for all but view-change messages"): checking
+// VIEW-CHANGEs and deciding / checking the NEW-VIEW's O from the set V.
+//
+// PRE-PREPAREs and PREPAREs carry MAC authenticators (src/crypto/node-auth.ts),
+// which a third replica cannot re-verify, so a VIEW-CHANGE cannot prove what
+// prepared. Each replica instead states, under its own signature, P (per seq,
+// the batch prepared here in the highest view) and Q (per seq, the digests
+// pre-prepared here, each with its highest view). For each seq above the
+// chosen checkpoint the batch with digest d that a message in V reports in P
+// at view v is chosen when
+//   A1  2f+1 messages in V report nothing in P at that seq that contradicts it
+//       (a lower view, or the same view and digest), and
+//   A2  f+1 messages in V report d in Q at view v or higher;
+// else the null request when 2f+1 messages report nothing in P at that seq;
+// else V does not decide yet and the new primary waits for more VIEW-CHANGEs
+// (with all 2f+1 correct replicas' messages in V, every seq decides).
+// Why it is safe: a batch committed at (v, n) prepared at f+1 correct
+// replicas; each reports it (or the same digest at a later view) in P, so no
+// other digest finds 2f+1 non-contradicting messages at a view <= v (only 2f
+// replicas are outside those f+1). A claim at a higher view needs f+1 Q
+// entries, so a correct replica pre-prepared it there, which it does only for
+// what that view's NEW-VIEW chose: by induction the committed digest. Every
+// batch in P carries its requests and is checked against its digest, so the
+// chosen batch's content comes with the choice.
+import type { PrePrepare, ProtocolAuth, Signed, ViewChange } from './types.js';
 import type { Quorums } from './quorums.js';
-import { primaryOf } from './quorums.js';
 import { batchDigest } from './batch.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual, toHex } from './bytes.js';
 
 export interface VcContext {
   auth: ProtocolAuth;
@@ -12,7 +34,12 @@ export interface VcContext {
   checkpointInterval: number;
   /** TEST-ONLY mutation: O ignores P. */
   ignorePrepared?: boolean;
+  /** TEST-ONLY mutation: choose a P entry without condition A2 (f+1 Q entries). */
+  skipPrePreparedCheck?: boolean;
 }
+
+/** At most this many Q entries per seq in one VIEW-CHANGE (distinct digests pre-prepared there across views). */
+export const PRE_PREPARED_PER_SEQ_MAX = 4;
 
 /** Why a VIEW-CHANGE (signed by `signer`) is invalid, or null when it checks out. */
 export function checkViewChange(ctx: VcContext, vc: ViewChange, signer: number): string | null {
@@ -22,13 +49,29 @@ export function checkViewChange(ctx: VcContext, vc: ViewChange, signer: number):
     const bad = checkCheckpointProof(ctx, vc.stableSeq, vc.stableDigest, vc.checkpointProof);
     if (bad) return bad;
   }
+  const inWindow = (seq: number): boolean => seq > vc.stableSeq && seq <= vc.stableSeq + 2 * ctx.checkpointInterval;
   const seen = new Set<number>();
-  for (const cert of vc.prepared) {
-    const pp = checkPreparedCert(ctx, cert, vc.view);
-    if (typeof pp === 'string') return pp;
-    if (pp.seq <= vc.stableSeq || pp.seq > vc.stableSeq + 2 * ctx.checkpointInterval) return 'cert-outside-window';
-    if (seen.has(pp.seq)) return 'cert-duplicate-seq';
+  for (const pp of vc.prepared) {
+    if (pp.view >= vc.view) return 'prepared-view-too-high';
+    if (!inWindow(pp.seq)) return 'prepared-outside-window';
+    if (seen.has(pp.seq)) return 'prepared-duplicate-seq';
+    if (!bytesEqual(batchDigest(ctx.auth, pp.timeMs, pp.requests), pp.digest)) return 'prepared-digest-mismatch';
     seen.add(pp.seq);
+  }
+  const perSeq = new Map<number, Set<string>>();
+  for (const c of vc.prePrepared) {
+    if (c.view >= vc.view) return 'pre-prepared-view-too-high';
+    if (!inWindow(c.seq)) return 'pre-prepared-outside-window';
+    const hexes = perSeq.get(c.seq) ?? new Set<string>();
+    const hex = toHex(c.digest);
+    if (hexes.has(hex)) return 'pre-prepared-duplicate';
+    hexes.add(hex);
+    if (hexes.size > PRE_PREPARED_PER_SEQ_MAX) return 'pre-prepared-too-many';
+    perSeq.set(c.seq, hexes);
+  }
+  // A correct replica pre-prepared what it prepared, in that view or later.
+  for (const pp of vc.prepared) {
+    if (!vc.prePrepared.some((c) => c.seq === pp.seq && c.view >= pp.view && bytesEqual(c.digest, pp.digest))) return 'prepared-not-pre-prepared';
   }
   return null;
 }
@@ -45,28 +88,6 @@ export function checkCheckpointProof(ctx: VcContext, seq: number, digest: Uint8A
   return signers.size >= ctx.q.quorum ? null : 'proof-too-small';
 }
 
-/** The certified pre-prepare, or why the certificate is invalid. */
-export function checkPreparedCert(ctx: VcContext, cert: PreparedCert, beforeView: number): PrePrepare | string {
-  if (!cert.prePrepare || !Array.isArray(cert.prepares)) return 'cert-malformed';
-  const m = ctx.auth.open(cert.prePrepare);
-  if (!m || m.type !== 'prePrepare') return 'cert-not-pre-prepare';
-  const pp = m.prePrepare;
-  const primary = primaryOf(pp.view, ctx.q.n);
-  if (cert.prePrepare.signer !== primary) return 'cert-pre-prepare-not-from-primary';
-  if (pp.view >= beforeView) return 'cert-view-too-high';
-  if (!bytesEqual(batchDigest(ctx.auth, pp.timeMs, pp.requests), pp.digest)) return 'cert-digest-mismatch';
-  const signers = new Set<number>();
-  for (const s of cert.prepares) {
-    const pm = ctx.auth.open(s);
-    if (!pm || pm.type !== 'prepare') return 'cert-not-prepare';
-    const p = pm.prepare;
-    if (p.replica !== s.signer || s.signer === primary) return 'cert-bad-prepare-signer';
-    if (p.view !== pp.view || p.seq !== pp.seq || !bytesEqual(p.digest, pp.digest)) return 'cert-prepare-mismatch';
-    signers.add(s.signer);
-  }
-  return signers.size >= ctx.q.prepares ? pp : 'cert-too-few-prepares';
-}
-
 export interface NewViewPlan {
   minS: number;
   maxS: number;
@@ -76,34 +97,53 @@ export interface NewViewPlan {
   prePrepares: PrePrepare[];
 }
 
-/** Compute O from V (already checked): the highest-view prepared batch per seq, else the null request. */
-export function computeNewView(ctx: VcContext, view: number, vcs: ViewChange[], nullDigest: Uint8Array): NewViewPlan {
+/**
+ * Decide O from V (every message already checked): per seq the batch A1/A2
+ * choose, else the null request; null when some seq is not decided yet.
+ */
+export function computeNewView(ctx: VcContext, view: number, vcs: ViewChange[], nullDigest: Uint8Array): NewViewPlan | null {
   let stableFrom = vcs[0];
   for (const vc of vcs) if (vc.stableSeq > stableFrom.stableSeq) stableFrom = vc;
   const minS = stableFrom.stableSeq;
-  const best = new Map<number, PrePrepare>();
-  if (!ctx.ignorePrepared) {
-    for (const vc of vcs) {
-      for (const cert of vc.prepared) {
-        const m = ctx.auth.open(cert.prePrepare);
-        if (!m || m.type !== 'prePrepare') continue; // checked before; unreachable
-        const pp = m.prePrepare;
-        if (pp.seq <= minS) continue;
-        const cur = best.get(pp.seq);
-        if (!cur || pp.view > cur.view) best.set(pp.seq, pp);
-      }
-    }
-  }
   let maxS = minS;
-  for (const seq of best.keys()) if (seq > maxS) maxS = seq;
+  if (!ctx.ignorePrepared) for (const vc of vcs) for (const pp of vc.prepared) maxS = Math.max(maxS, pp.seq);
   const prePrepares: PrePrepare[] = [];
   for (let seq = minS + 1; seq <= maxS; seq++) {
-    const pp = best.get(seq);
-    prePrepares.push(pp
-      ? { view, seq, digest: pp.digest, timeMs: pp.timeMs, requests: pp.requests }
+    const chosen = chooseAt(ctx, seq, vcs);
+    if (chosen === undefined) return null;
+    prePrepares.push(chosen
+      ? { view, seq, digest: chosen.digest, timeMs: chosen.timeMs, requests: chosen.requests }
       : { view, seq, digest: nullDigest, timeMs: 0, requests: [] });
   }
   return { minS, maxS, stableFrom, prePrepares };
+}
+
+/** The batch chosen at `seq` (A1 + A2), null for the null request (B), undefined when V does not decide. */
+function chooseAt(ctx: VcContext, seq: number, vcs: ViewChange[]): PrePrepare | null | undefined {
+  const claims = vcs.map((vc) => vc.prepared.find((pp) => pp.seq === seq));
+  let best: PrePrepare | undefined;
+  for (const claim of claims) {
+    if (!claim || !chosenByA(ctx, claim, claims, vcs)) continue;
+    // Every claim A accepts has the committed digest if one committed; pick deterministically.
+    if (!best || claim.view > best.view || (claim.view === best.view && toHex(claim.digest) < toHex(best.digest))) best = claim;
+  }
+  if (best) return best;
+  const silent = claims.filter((c) => c === undefined).length;
+  return silent >= ctx.q.quorum ? null : undefined;
+}
+
+function chosenByA(ctx: VcContext, claim: PrePrepare, claims: (PrePrepare | undefined)[], vcs: ViewChange[]): boolean {
+  let consistent = 0;
+  for (const other of claims) {
+    if (!other || other.view < claim.view || (other.view === claim.view && bytesEqual(other.digest, claim.digest))) consistent++;
+  }
+  if (consistent < ctx.q.quorum) return false;
+  if (ctx.skipPrePreparedCheck) return true;
+  let vouching = 0;
+  for (const vc of vcs) {
+    if (vc.prePrepared.some((c) => c.seq === claim.seq && c.view >= claim.view && bytesEqual(c.digest, claim.digest))) vouching++;
+  }
+  return vouching >= ctx.q.weak;
 }
 
 /** Check the NEW-VIEW's O against the recomputed plan; returns the opened pre-prepares or a reason. */

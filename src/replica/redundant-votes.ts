@@ -1,11 +1,11 @@
-// Which incoming protocol messages are not worth an Ed25519 verify (~113 µs):
-// a PREPARE that matches an entry this replica has already prepared in that
-// view, from a replica whose PREPARE for it we do not hold. Prepared needs the
-// pre-prepare and 2f matching PREPAREs; once we have them (and built our
-// prepared certificate from verified ones), a further matching PREPARE would
+// Which incoming protocol messages are not worth checking: a PREPARE that
+// matches an entry this replica has already prepared in that view, from a
+// replica whose PREPARE for it we do not hold. Prepared needs the pre-prepare
+// and 2f matching PREPAREs; once we have them, a further matching PREPARE would
 // only be stored. At n = 4 and one batch in flight that is one PREPARE of two
-// at each backup and one of three at the primary: 4 of the 12 signature
-// checks per batch.
+// at each backup and one of three at the primary. While PREPAREs were signed
+// that was 4 of the 12 Ed25519 verifies per batch (~113 µs each); with MAC
+// authenticators it saves an HMAC and a step of the core.
 //
 // Why this is safe: a skipped message never reaches the core, so nothing
 // unverified can enter a certificate or a quorum; skipping is the same as the

@@ -9,10 +9,13 @@ import type { Prng } from './prng.js';
 /**
  * Behaviours the simulator plays itself by rewriting a replica's outputs (the
  * replica's core runs honestly): 'forget-prepared' sends VIEW-CHANGEs without
- * its prepared certificates, the amnesia that a Byzantine replica may fake and
- * that 2f+1 commit quorums exist to survive.
+ * its P and Q, the amnesia that a Byzantine replica may fake and that 2f+1
+ * commit quorums exist to survive; 'lie-prepared' claims in its VIEW-CHANGEs
+ * that a batch nobody proposed prepared (and pre-prepared) at every seq it
+ * reports and two beyond, in the highest view it may name: what condition A2
+ * of the view change (f+1 pre-prepared claims) exists to reject.
  */
-export const SIM_BEHAVIOURS = ['forget-prepared'] as const;
+export const SIM_BEHAVIOURS = ['forget-prepared', 'lie-prepared'] as const;
 export type SimBehaviour = (typeof SIM_BEHAVIOURS)[number];
 export type Behaviour = ByzantineBehaviour | SimBehaviour;
 export const ALL_BEHAVIOURS: readonly Behaviour[] = [...BYZANTINE_BEHAVIOURS, ...SIM_BEHAVIOURS];

@@ -12,6 +12,7 @@ import { decodeProtocol, SimClientAuth, SimKeys, SimReplicaAuth } from './fake-a
 import { EventQueue } from './event-queue.js';
 import { KvMachine } from './kv-machine.js';
 import { bytesEqual } from './sim-codec.js';
+import { batchDigest } from '../pbft/batch.js';
 import { Network } from './network.js';
 import { Prng } from './prng.js';
 import { describeScenario, drawScenario, isSimBehaviour, TICK_MS, type Behaviour, type Scenario, type SimOptions } from './scenario.js';
@@ -338,7 +339,8 @@ export class Simulation {
   }
 
   private apply(r: SimReplica, outputs: Output[]): void {
-    for (const out of r.byzantine === 'forget-prepared' ? outputs.map((o) => this.forgetPrepared(r, o)) : outputs) {
+    const rewritten = r.byzantine === 'forget-prepared' || r.byzantine === 'lie-prepared' ? outputs.map((o) => this.rewriteViewChange(r, o)) : outputs;
+    for (const out of rewritten) {
       switch (out.type) {
         case 'broadcast':
           this.observe(r, out.signed);
@@ -364,13 +366,30 @@ export class Simulation {
     this.note(r.id, `event ${out.event}`, () => JSON.stringify(out.fields));
   }
 
-  /** 'forget-prepared': re-seal our VIEW-CHANGEs without prepared certificates. */
-  private forgetPrepared(r: SimReplica, out: Output): Output {
+  /** 'forget-prepared' / 'lie-prepared': re-seal our VIEW-CHANGEs without P and Q, or with made-up ones. */
+  private rewriteViewChange(r: SimReplica, out: Output): Output {
     if (out.type !== 'broadcast' && out.type !== 'send') return out;
     const msg = decodeProtocol(out.signed.body);
-    if (msg?.type !== 'viewChange' || msg.viewChange.prepared.length === 0) return out;
-    const signed = r.auth.seal({ type: 'viewChange', viewChange: { ...msg.viewChange, prepared: [] } });
-    return { ...out, signed };
+    if (msg?.type !== 'viewChange') return out;
+    const vc = msg.viewChange;
+    if (r.byzantine === 'forget-prepared') {
+      if (vc.prepared.length === 0 && vc.prePrepared.length === 0) return out;
+      return { ...out, signed: r.auth.seal({ type: 'viewChange', viewChange: { ...vc, prepared: [], prePrepared: [] } }) };
+    }
+    // A batch no primary proposed (an empty one at a made-up time), claimed in
+    // the highest view a VIEW-CHANGE for vc.view may name.
+    let top = vc.stableSeq;
+    for (const pp of vc.prepared) top = Math.max(top, pp.seq);
+    for (const c of vc.prePrepared) top = Math.max(top, c.seq);
+    const prepared = [];
+    const prePrepared = [];
+    for (let seq = vc.stableSeq + 1; seq <= top + 2; seq++) {
+      const timeMs = 7_000_000 + seq;
+      const digest = batchDigest(r.auth, timeMs, []);
+      prepared.push({ view: vc.view - 1, seq, digest, timeMs, requests: [] });
+      prePrepared.push({ seq, digest, view: vc.view - 1 });
+    }
+    return { ...out, signed: r.auth.seal({ type: 'viewChange', viewChange: { ...vc, prepared, prePrepared } }) };
   }
 
   /** The core reports each batch it executes ('executed') and each tentative one that commits ('committed'). */

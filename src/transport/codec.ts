@@ -10,7 +10,7 @@
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import type {
-  AuthReply, AuthRequest, Checkpoint, Commit, Lagging, NewView, PrePrepare, Prepare, PreparedCert, ProtocolMessage, Reply, Request, Signed, ViewChange,
+  AuthReply, AuthRequest, Checkpoint, Commit, Lagging, NewView, PrePrepare, PrePreparedClaim, Prepare, ProtocolMessage, Reply, Request, Signed, ViewChange,
 } from '../pbft/types.js';
 import type { FsRequest, FsResult } from '../fs/types.js';
 import type { Envelope } from './transport.js';
@@ -104,10 +104,11 @@ const toCommit = (d: Decoded): Commit => ({ view: num(d.view), seq: num(d.seq), 
 const toCheckpoint = (d: Decoded): Checkpoint => ({ seq: num(d.seq), stateDigest: bytes(d.stateDigest), replica: num(d.replica) });
 const toLagging = (d: Decoded): Lagging => ({ view: num(d.view), lastExecuted: num(d.lastExecuted), replica: num(d.replica) });
 const toSignedList = (v: unknown): Signed[] => list(v).map((s) => toSigned(msg(s)));
-const toPreparedCert = (d: Decoded): PreparedCert => ({ prePrepare: toSigned(msg(d.prePrepare)), prepares: toSignedList(d.prepares) });
+const toPrePreparedClaim = (d: Decoded): PrePreparedClaim => ({ seq: num(d.seq), digest: bytes(d.digest), view: num(d.view) });
 const toViewChange = (d: Decoded): ViewChange => ({
   view: num(d.view), stableSeq: num(d.stableSeq), stableDigest: bytes(d.stableDigest),
-  checkpointProof: toSignedList(d.checkpointProof), prepared: list(d.prepared).map((p) => toPreparedCert(msg(p))), replica: num(d.replica),
+  checkpointProof: toSignedList(d.checkpointProof), prepared: list(d.prepared).map((p) => toPrePrepare(msg(p))),
+  prePrepared: list(d.prePrepared).map((q) => toPrePreparedClaim(msg(q))), replica: num(d.replica),
 });
 const toNewView = (d: Decoded): NewView => ({ view: num(d.view), viewChanges: toSignedList(d.viewChanges), prePrepares: toSignedList(d.prePrepares) });
 

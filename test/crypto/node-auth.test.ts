@@ -11,12 +11,14 @@ const key = (id: number): KeyFile => keys.get(id) as KeyFile;
 const replicas = [0, 1, 2, 3].map((id) => new ReplicaAuth({ config, key: key(id) }));
 const client = new ClientAuth({ config, key: key(1000) });
 const other = new ClientAuth({ config, key: key(1001), provider: nobleProvider });
-const prepare: ProtocolMessage = { type: 'prepare', prepare: { view: 0, seq: 1, digest: new Uint8Array(32).fill(1), replica: 2 } };
+// A signed type (stable-checkpoint proofs must convince third replicas).
+const checkpoint: ProtocolMessage = { type: 'checkpoint', checkpoint: { seq: 128, stateDigest: new Uint8Array(32).fill(1), replica: 2 } };
 
 test('seal/open: any replica or client verifies a replica signature; forgeries are null', () => {
-  const signed = replicas[2].seal(prepare);
+  const signed = replicas[2].seal(checkpoint);
   assert.equal(signed.signer, 2);
-  for (const auth of [...replicas, client, other]) assert.deepEqual(auth.open(signed)?.type, 'prepare');
+  assert.equal(signed.sig.length, 64, 'an Ed25519 signature');
+  for (const auth of [...replicas, client, other]) assert.deepEqual(auth.open(signed)?.type, 'checkpoint');
   assert.equal(replicas[0].open({ ...signed, signer: 1 }), null, 'wrong signer');
   assert.equal(replicas[0].open({ ...signed, signer: 1000 }), null, 'a client is not a replica signer');
   const body = Uint8Array.from(signed.body); body[body.length - 1] ^= 1;
@@ -29,8 +31,18 @@ test('seal/open: any replica or client verifies a replica signature; forgeries a
   assert.equal(evil.open({ body: garbage.body, signer: 3, sig }), null);
 });
 
-test('commits carry an authenticator: every replica checks its own entry, itself included; forgeries are null', () => {
-  const commit: ProtocolMessage = { type: 'commit', commit: { view: 0, seq: 1, digest: new Uint8Array(32).fill(1), replica: 2 } };
+test('normal-case messages carry an authenticator: every replica checks its own entry, itself included; forgeries are null', () => {
+  const digest = new Uint8Array(32).fill(1);
+  for (const m of [
+    { type: 'prePrepare', prePrepare: { view: 0, seq: 1, digest, timeMs: 5, requests: [] } },
+    { type: 'prepare', prepare: { view: 0, seq: 1, digest, replica: 2 } },
+  ] satisfies ProtocolMessage[]) {
+    const sealed = replicas[2].seal(m);
+    assert.equal(sealed.sig.length, 4 * 32, `${m.type}: one HMAC-SHA256 per replica`);
+    for (const auth of replicas) assert.equal(auth.open(sealed)?.type, m.type);
+    assert.equal(client.open(sealed), null, `${m.type}: a client holds no entry`);
+  }
+  const commit: ProtocolMessage = { type: 'commit', commit: { view: 0, seq: 1, digest, replica: 2 } };
   const sealed = replicas[2].seal(commit);
   assert.equal(sealed.sig.length, 4 * 32, 'one HMAC-SHA256 per replica');
   for (const auth of replicas) assert.equal(auth.open(sealed)?.type, 'commit');
@@ -44,14 +56,14 @@ test('commits carry an authenticator: every replica checks its own entry, itself
   assert.equal(replicas[1].open({ ...sealed, sig }), null, 'a bad entry fails its replica');
   assert.equal(replicas[0].open({ ...sealed, sig })?.type, 'commit', '...and only that one');
   assert.equal(replicas[0].open({ ...sealed, sig: sealed.sig.subarray(0, 96) }), null, 'short authenticator');
-  // The type decides the scheme: a signed COMMIT and an authenticated PREPARE are both refused.
+  // The type decides the scheme: a signed COMMIT and an authenticated CHECKPOINT are both refused.
   const signedCommit = { body: sealed.body, signer: 2, sig: nobleProvider.sign(key(2).identity.ed25519Secret, sealed.body) };
   assert.equal(replicas[0].open(signedCommit), null);
-  const prepBody = replicas[2].seal(prepare).body;
-  const authenticator = (replicas[2] as unknown as { authenticator(body: Uint8Array): Uint8Array }).authenticator(prepBody);
-  assert.equal(replicas[0].open({ body: prepBody, signer: 2, sig: authenticator }), null);
-  const forgedPrepare = { body: prepBody, signer: 2, sig: new Uint8Array(128) };
-  assert.equal(replicas[0].open(forgedPrepare), null);
+  const cpBody = replicas[2].seal(checkpoint).body;
+  const authenticator = (replicas[2] as unknown as { authenticator(body: Uint8Array): Uint8Array }).authenticator(cpBody);
+  assert.equal(replicas[0].open({ body: cpBody, signer: 2, sig: authenticator }), null);
+  const forgedCheckpoint = { body: cpBody, signer: 2, sig: new Uint8Array(128) };
+  assert.equal(replicas[0].open(forgedCheckpoint), null);
 });
 
 test('requests: every replica accepts its MAC entry; tampering, missing entries, unknown clients fail', () => {
@@ -98,7 +110,7 @@ test('a key that does not match the cluster file is refused at construction', ()
 
 test('a verified signature is remembered, but only for the exact body it covers', () => {
   const auth = new ReplicaAuth({ config, key: key(0) });
-  const signed = replicas[1].seal(prepare);
+  const signed = replicas[1].seal(checkpoint);
   assert.ok(auth.verifySigned(signed));
   assert.ok(auth.verifySigned({ ...signed, body: Uint8Array.from(signed.body) }), 'same bytes in another array');
   const body = Uint8Array.from(signed.body); body[3] ^= 1;
@@ -109,7 +121,7 @@ test('a verified signature is remembered, but only for the exact body it covers'
 
 test('mutating a verified body in place does not make the mutated bytes verify', () => {
   const auth = new ReplicaAuth({ config, key: key(0) });
-  const signed = replicas[2].seal(prepare);
+  const signed = replicas[2].seal(checkpoint);
   const body = Uint8Array.from(signed.body);
   assert.ok(auth.verifySigned({ ...signed, body }));
   body[2] ^= 1;

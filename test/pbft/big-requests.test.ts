@@ -141,7 +141,7 @@ test('big requests: a view change carries digests, and a new primary without the
     assert.equal(c.sms[i].state.get('v'), op.split(' ')[2]);
     assert.equal(c.sms[i].executed.length, 1, 'executed exactly once');
   }
-  // The prepared certificates in the VIEW-CHANGEs name the request by digest: they are small.
+  // The prepared batches (P) in the VIEW-CHANGEs name the request by digest: they are small.
   assert.ok(vcs.length > 0);
   for (const s of vcs) {
     const vc = c.auths[0].open(s);

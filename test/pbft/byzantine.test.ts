@@ -84,7 +84,7 @@ test('forged and malformed protocol input is dropped with a reason, never thrown
   const unknown = { body: new Uint8Array(1), signer: 99, sig: new Uint8Array(1) };
   const o4 = r.step({ type: 'protocol', signed: unknown, msg: { type: 'commit', commit: { view: 0, seq: 1, digest: new Uint8Array(1), replica: 99 } } });
   assert.equal(reason(o4), 'unknown-signer');
-  const badVc = c.auths[2].seal({ type: 'viewChange', viewChange: { view: 1, stableSeq: 128, stableDigest: new Uint8Array(32), checkpointProof: [], prepared: [], replica: 2 } });
+  const badVc = c.auths[2].seal({ type: 'viewChange', viewChange: { view: 1, stableSeq: 128, stableDigest: new Uint8Array(32), checkpointProof: [], prepared: [], prePrepared: [], replica: 2 } });
   const o5 = r.step({ type: 'protocol', signed: badVc, msg: c.auths[1].open(badVc)! });
   assert.match(String(reason(o5)), /^bad-view-change:proof-too-small/);
 });

@@ -34,7 +34,7 @@ function expectCaught(name: string, opts: Omit<SimOptions, 'seed'>, first: numbe
 
 const faults = FAULT_KINDS;
 
-test('commitQuorum (commit on f+1) is caught with a replica that forgets its prepared certificates', () => {
+test('commitQuorum (commit on f+1) is caught with a replica that forgets what it prepared', () => {
   // With n = 4 and honest prepares, f+1 committers lose their batch only if the other correct replicas
   // never prepared it and the committer misses the view change: a lossy network makes that common.
   expectCaught('commitQuorum', {
@@ -43,7 +43,14 @@ test('commitQuorum (commit on f+1) is caught with a replica that forgets its pre
 });
 
 test('prepareQuorum (prepared on f prepares) is caught with an equivocating primary', () => {
-  expectCaught('prepareQuorum', { f: 1, byzantine: 'equivocate', faults, mutations: { prepareQuorum: true } }, 1);
+  // f = 2: with f = 1 the only faulty replica is the equivocating primary, and
+  // one correct backup alone cannot make a second digest prepare at a seq; the
+  // view change's A1 then still picks the committed one.
+  expectCaught('prepareQuorum', { f: 2, byzantine: 'equivocate', faults, mutations: { prepareQuorum: true } }, 1);
+});
+
+test('skipPrePreparedCheck (no f+1 pre-prepared claims, A2) is caught with a replica that lies in its VIEW-CHANGEs', () => {
+  expectCaught('skipPrePreparedCheck', { f: 1, byzantine: 'lie-prepared', faults, mutations: { skipPrePreparedCheck: true } }, 1);
 });
 
 test('ignorePreparedInViewChange is caught', () => {

@@ -6,11 +6,11 @@ import type { Long } from '@grpc/proto-loader';
 export interface NewView {
   'view'?: (number | string | Long);
   /**
-   * V: 2f+1 VIEW-CHANGEs
+   * V: 2f+1 or more VIEW-CHANGEs, the set O is decided from
    */
   'viewChanges'?: (_bfs_Signed)[];
   /**
-   * O: PRE-PREPAREs for view, signed by the new primary
+   * O: PRE-PREPAREs for view, from the new primary
    */
   'prePrepares'?: (_bfs_Signed)[];
 }
@@ -18,11 +18,11 @@ export interface NewView {
 export interface NewView__Output {
   'view': (number);
   /**
-   * V: 2f+1 VIEW-CHANGEs
+   * V: 2f+1 or more VIEW-CHANGEs, the set O is decided from
    */
   'viewChanges': (_bfs_Signed__Output)[];
   /**
-   * O: PRE-PREPAREs for view, signed by the new primary
+   * O: PRE-PREPAREs for view, from the new primary
    */
   'prePrepares': (_bfs_Signed__Output)[];
 }

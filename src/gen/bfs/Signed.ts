@@ -2,9 +2,11 @@
 
 
 /**
- * A protocol message exactly as signed: encoded ProtocolMessage, its signer and
- * the Ed25519 signature over `body`. Certificates are lists of these, so anyone
- * can re-verify them.
+ * A protocol message exactly as sealed: encoded ProtocolMessage, its sender and
+ * `sig`: an Ed25519 signature over `body` (CHECKPOINT, VIEW-CHANGE, NEW-VIEW,
+ * LAGGING: anyone can re-verify them, so proofs are lists of these) or a MAC
+ * authenticator (PRE-PREPARE, PREPARE, COMMIT: one HMAC per replica; see
+ * src/crypto/node-auth.ts).
  */
 export interface Signed {
   'body'?: (Buffer | Uint8Array | string);
@@ -13,9 +15,11 @@ export interface Signed {
 }
 
 /**
- * A protocol message exactly as signed: encoded ProtocolMessage, its signer and
- * the Ed25519 signature over `body`. Certificates are lists of these, so anyone
- * can re-verify them.
+ * A protocol message exactly as sealed: encoded ProtocolMessage, its sender and
+ * `sig`: an Ed25519 signature over `body` (CHECKPOINT, VIEW-CHANGE, NEW-VIEW,
+ * LAGGING: anyone can re-verify them, so proofs are lists of these) or a MAC
+ * authenticator (PRE-PREPARE, PREPARE, COMMIT: one HMAC per replica; see
+ * src/crypto/node-auth.ts).
  */
 export interface Signed__Output {
   'body': (Buffer);

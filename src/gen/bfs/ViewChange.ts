@@ -1,7 +1,8 @@
 // Original file: proto/bfs.proto
 
 import type { Signed as _bfs_Signed, Signed__Output as _bfs_Signed__Output } from '../bfs/Signed.js';
-import type { PreparedCert as _bfs_PreparedCert, PreparedCert__Output as _bfs_PreparedCert__Output } from '../bfs/PreparedCert.js';
+import type { PrePrepare as _bfs_PrePrepare, PrePrepare__Output as _bfs_PrePrepare__Output } from '../bfs/PrePrepare.js';
+import type { PrePreparedClaim as _bfs_PrePreparedClaim, PrePreparedClaim__Output as _bfs_PrePreparedClaim__Output } from '../bfs/PrePreparedClaim.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ViewChange {
@@ -18,11 +19,17 @@ export interface ViewChange {
    * C: 2f+1 CHECKPOINTs for stable_seq
    */
   'checkpointProof'?: (_bfs_Signed)[];
-  /**
-   * P: one per sequence prepared above stable_seq
-   */
-  'prepared'?: (_bfs_PreparedCert)[];
   'replica'?: (number);
+  /**
+   * P: per sequence above stable_seq, the batch that prepared here in the
+   * highest view (its pre-prepare as accepted; view = the view it prepared in).
+   */
+  'prepared'?: (_bfs_PrePrepare)[];
+  /**
+   * Q: per sequence above stable_seq, the digests pre-prepared here, each with
+   * the highest view in which it was.
+   */
+  'prePrepared'?: (_bfs_PrePreparedClaim)[];
 }
 
 export interface ViewChange__Output {
@@ -39,9 +46,15 @@ export interface ViewChange__Output {
    * C: 2f+1 CHECKPOINTs for stable_seq
    */
   'checkpointProof': (_bfs_Signed__Output)[];
-  /**
-   * P: one per sequence prepared above stable_seq
-   */
-  'prepared': (_bfs_PreparedCert__Output)[];
   'replica': (number);
+  /**
+   * P: per sequence above stable_seq, the batch that prepared here in the
+   * highest view (its pre-prepare as accepted; view = the view it prepared in).
+   */
+  'prepared': (_bfs_PrePrepare__Output)[];
+  /**
+   * Q: per sequence above stable_seq, the digests pre-prepared here, each with
+   * the highest view in which it was.
+   */
+  'prePrepared': (_bfs_PrePreparedClaim__Output)[];
 }

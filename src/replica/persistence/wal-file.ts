@@ -1,7 +1,7 @@
 // Write-ahead log for `--durability fsync` (issue #6): DIR/wal.bfs holds the
 // committed batches above the last stable checkpoint, in sequence order, one
 // record per batch. A record is opaque bytes here (the caller encodes the
-// signed PRE-PREPARE, its requests and the view); this file only makes the
+// PRE-PREPARE as received, its requests and the view); this file only makes the
 // records durable and tells good ones from damaged ones.
 //
 // Why per-record checksums and no header: a SIGKILL (or power loss) can leave
