@@ -4,7 +4,7 @@
 import type { ClientAuth, ClientId, ClientOutput, Reply, ReplicaId, Request } from './types.js';
 import { primaryOf, quorumsFor } from './quorums.js';
 import type { Quorums } from './quorums.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual } from './bytes.js';
 import { mulberry32 } from './prng.js';
 import { assert } from './assert.js';
 import { BIG_REQUEST_BYTES_MIN } from './config.js';
@@ -37,8 +37,8 @@ interface Outstanding {
   readOnly: boolean;
   replier: number;
   replies: Map<ReplicaId, Reply>;
-  /** Full results whose digest checked out, by digest hex. */
-  results: Map<string, Uint8Array>;
+  /** Full results whose digest checked out (a few at most: one per distinct digest). */
+  results: { digest: Uint8Array; result: Uint8Array }[];
   timeoutMs: number;
   deadlineMs: number | null;
   askedAllFull: boolean;
@@ -90,7 +90,7 @@ export class ClientCore {
     const firstTimeoutMs = this.firstTimeoutMs(next.readOnly);
     this.cur = {
       timestamp: this.nextTimestamp++, op: next.op, readOnly: next.readOnly, replier: primaryOf(this.view, this.config.n),
-      replies: new Map(), results: new Map(), timeoutMs: firstTimeoutMs,
+      replies: new Map(), results: [], timeoutMs: firstTimeoutMs,
       deadlineMs: this.nowMs === null ? null : this.nowMs + firstTimeoutMs, askedAllFull: false, startMs: this.nowMs,
     };
     // Read-only goes to everyone (it needs 2f+1 replies); read-write to the
@@ -137,7 +137,7 @@ export class ClientCore {
     c.timestamp = this.nextTimestamp++;
     c.readOnly = false;
     c.replies.clear();
-    c.results.clear();
+    c.results.length = 0;
     c.timeoutMs = this.firstTimeoutMs(false);
     c.deadlineMs = this.nowMs === null ? null : this.nowMs + c.timeoutMs;
     return [this.send('all')];
@@ -150,7 +150,7 @@ export class ClientCore {
     if (reply.full) {
       // A full result that does not hash to its digest is a lie: ignore that reply.
       if (!bytesEqual(this.auth.digest(reply.result), reply.resultDigest)) return [];
-      c.results.set(toHex(reply.resultDigest), reply.result);
+      if (resultFor(c, reply.resultDigest) === undefined) c.results.push({ digest: reply.resultDigest, result: reply.result });
     }
     c.replies.set(reply.replica, reply);
     return this.vote(c);
@@ -162,7 +162,7 @@ export class ClientCore {
       if (c.readOnly && !this.readOnlyStillPossible(c)) return this.retryReadWrite();
       return [];
     }
-    const result = c.results.get(winner.digestHex);
+    const result = resultFor(c, winner.digest);
     if (!result) {
       // Agreement on a digest, but the designated replier did not deliver. Its
       // reply is the big one and often lands just after the others' digests:
@@ -183,51 +183,80 @@ export class ClientCore {
     return this.send('all');
   }
 
-  /** The digest that has a certificate, with the view it proves (the (f+1)-th highest among its voters). */
-  private winningDigest(c: Outstanding): { digestHex: string; view: number } | null {
+  /**
+   * The digest that has a certificate, with the view it proves (the (f+1)-th
+   * highest among its voters). It runs on every reply (n per op), so it groups
+   * the at most n replies by comparing digests pairwise in place, without hex
+   * keys, maps or sorting per call (those were ~2% of all CPU at 64 clients).
+   * Groups are tried in the order their digest first appeared among the replies.
+   */
+  private winningDigest(c: Outstanding): { digest: Uint8Array; view: number } | null {
     const weak = this.config.mutations?.weakReplyQuorum ? this.q.f : this.q.weak;
-    const groups = new Map<string, Reply[]>();
-    for (const r of c.replies.values()) {
-      const key = toHex(r.resultDigest);
-      const g = groups.get(key);
-      if (g) g.push(r);
-      else groups.set(key, [r]);
-    }
-    for (const [digestHex, rs] of groups) {
-      const views = rs.map((r) => r.view).sort((a, b) => b - a);
-      const view = views[Math.min(this.q.f, views.length - 1)];
-      if (c.readOnly) {
-        if (rs.length >= this.q.quorum) return { digestHex, view };
-        continue;
+    const rs = this.scratch;
+    for (const r of c.replies.values()) rs.push(r);
+    let winner: { digest: Uint8Array; view: number } | null = null;
+    for (let i = 0; i < rs.length && winner === null; i++) {
+      const digest = rs[i].resultDigest;
+      if (firstIndexOf(rs, digest, i) < i) continue;   // this digest's group was tried already
+      let size = 0;
+      let committed = 0;
+      for (let j = i; j < rs.length; j++) {
+        if (!bytesEqual(rs[j].resultDigest, digest)) continue;
+        size++;
+        if (!rs[j].tentative) committed++;
       }
-      const committed = rs.filter((r) => !r.tentative).length;
-      if (committed >= weak && weak > 0) return { digestHex, view };
-      if (this.sameViewCount(rs) >= this.q.quorum) return { digestHex, view };
+      const won = c.readOnly
+        ? size >= this.q.quorum
+        : (committed >= weak && weak > 0) || this.sameViewCount(rs, i, digest) >= this.q.quorum;
+      if (won) winner = { digest, view: this.provenView(rs, i, digest) };
     }
-    return null;
+    rs.length = 0;   // holds no reply (their results may be big) between votes
+    return winner;
   }
 
-  /** Largest number of replies (tentative or not) in one view. */
-  private sameViewCount(rs: Reply[]): number {
-    const byView = new Map<number, number>();
+  /** Replies of the current vote (reused: winningDigest runs on every reply). */
+  private readonly scratch: Reply[] = [];
+
+  /** The (f+1)-th highest view among the replies from index `from` on that carry `digest` (the lowest of them if fewer). */
+  private provenView(rs: Reply[], from: number, digest: Uint8Array): number {
+    const views: number[] = [];
+    for (let j = from; j < rs.length; j++) if (bytesEqual(rs[j].resultDigest, digest)) views.push(rs[j].view);
+    views.sort((a, b) => b - a);
+    return views[Math.min(this.q.f, views.length - 1)];
+  }
+
+  /** Largest number of replies (tentative or not) in one view, among those from index `from` on that carry `digest`. */
+  private sameViewCount(rs: Reply[], from: number, digest: Uint8Array): number {
     let best = 0;
-    for (const r of rs) {
-      const k = (byView.get(r.view) ?? 0) + 1;
-      byView.set(r.view, k);
+    for (let i = from; i < rs.length; i++) {
+      if (!bytesEqual(rs[i].resultDigest, digest)) continue;
+      let k = 0;
+      for (let j = from; j < rs.length; j++) if (rs[j].view === rs[i].view && bytesEqual(rs[j].resultDigest, digest)) k++;
       best = Math.max(best, k);
     }
     return best;
   }
 
   private readOnlyStillPossible(c: Outstanding): boolean {
-    const counts = new Map<string, number>();
+    const rs = [...c.replies.values()];
     let best = 0;
-    for (const r of c.replies.values()) {
-      const key = toHex(r.resultDigest);
-      const k = (counts.get(key) ?? 0) + 1;
-      counts.set(key, k);
+    for (let i = 0; i < rs.length; i++) {
+      let k = 0;
+      for (let j = 0; j < rs.length; j++) if (bytesEqual(rs[j].resultDigest, rs[i].resultDigest)) k++;
       best = Math.max(best, k);
     }
     return best + (this.config.n - c.replies.size) >= this.q.quorum;
   }
+}
+
+/** The full result whose digest is `digest`, if one arrived and checked out. */
+function resultFor(c: Outstanding, digest: Uint8Array): Uint8Array | undefined {
+  for (const r of c.results) if (bytesEqual(r.digest, digest)) return r.result;
+  return undefined;
+}
+
+/** Index of the first reply in rs[0..end) whose digest is `digest` (end if none). */
+function firstIndexOf(rs: Reply[], digest: Uint8Array, end: number): number {
+  for (let i = 0; i < end; i++) if (bytesEqual(rs[i].resultDigest, digest)) return i;
+  return end;
 }
