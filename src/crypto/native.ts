@@ -96,8 +96,8 @@ const HMAC_BLOCK_BYTES = 64;
 const ONE_SHOT_HMAC_BYTES_MAX = 4096;
 const SHA256_BYTES = 32;
 
-/** SHA-256 of `data` as a latin1 string: one char per byte. */
-const sha256Latin1 = (data: Uint8Array): string => hash('sha256', data, 'latin1');
+/** SHA-256 of `data` as a latin1 string (Node's 'binary' encoding): one char per byte. */
+const sha256Latin1 = (data: Uint8Array): string => hash('sha256', data, 'binary');
 
 function bytesOfLatin1(digest: string, out: Uint8Array, offset: number): Uint8Array {
   for (let i = 0; i < SHA256_BYTES; i++) out[offset + i] = digest.charCodeAt(i);
