@@ -21,7 +21,7 @@
 // counted by reason.
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
-import type { ReplicaStatus, Signed } from '../pbft/types.js';
+import type { AuthRequest, ReplicaStatus, Signed } from '../pbft/types.js';
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { bundleBytes, bundleItemBytes, decodeEnvelope, isBundle, decodeHelloBody, encodeEnvelope, type Hello } from './codec.js';
@@ -150,11 +150,20 @@ export class GrpcTransport implements Transport {
 
   /** The last signed message encoded: a broadcast hands us one Signed per peer, so encode it once (n-1 copies of its body saved). */
   private lastSigned: { signed: Signed; bytes: Uint8Array } | null = null;
+  /** The same for a client's request: read-only ops, retransmissions and big requests go to every replica. */
+  private lastRequest: { auth: AuthRequest; bytes: Uint8Array } | null = null;
 
   private encode(envelope: Envelope): Uint8Array {
-    if (envelope.type !== 'signed') return encodeEnvelope(envelope);
-    if (this.lastSigned?.signed !== envelope.signed) this.lastSigned = { signed: envelope.signed, bytes: encodeEnvelope(envelope) };
-    return this.lastSigned.bytes;
+    switch (envelope.type) {
+      case 'signed':
+        if (this.lastSigned?.signed !== envelope.signed) this.lastSigned = { signed: envelope.signed, bytes: encodeEnvelope(envelope) };
+        return this.lastSigned.bytes;
+      case 'request':
+        if (this.lastRequest?.auth !== envelope.auth) this.lastRequest = { auth: envelope.auth, bytes: encodeEnvelope(envelope) };
+        return this.lastRequest.bytes;
+      default:
+        return encodeEnvelope(envelope);
+    }
   }
 
   /** Queue pre-encoded bytes for `to` (tests, Byzantine behaviours). */
