@@ -217,12 +217,30 @@ export class ClientCore {
   /** Replies of the current vote (reused: winningDigest runs on every reply). */
   private readonly scratch: Reply[] = [];
 
-  /** The (f+1)-th highest view among the replies from index `from` on that carry `digest` (the lowest of them if fewer). */
+  /**
+   * The (f+1)-th highest view among the replies from index `from` on that carry
+   * `digest` (the lowest of them if fewer): the view v with fewer than k+1 views
+   * above it and at least k+1 at or above it, k = min(f, voters - 1). Counted
+   * in place rather than sorted: Array.prototype.sort allocates a work copy
+   * (1% of all bytes allocated at 64 clients).
+   */
   private provenView(rs: Reply[], from: number, digest: Uint8Array): number {
-    const views: number[] = [];
-    for (let j = from; j < rs.length; j++) if (bytesEqual(rs[j].resultDigest, digest)) views.push(rs[j].view);
-    views.sort((a, b) => b - a);
-    return views[Math.min(this.q.f, views.length - 1)];
+    let voters = 0;
+    for (let j = from; j < rs.length; j++) if (bytesEqual(rs[j].resultDigest, digest)) voters++;
+    const k = Math.min(this.q.f, voters - 1);
+    for (let i = from; i < rs.length; i++) {
+      if (!bytesEqual(rs[i].resultDigest, digest)) continue;
+      const v = rs[i].view;
+      let above = 0;
+      let atOrAbove = 0;
+      for (let j = from; j < rs.length; j++) {
+        if (!bytesEqual(rs[j].resultDigest, digest)) continue;
+        if (rs[j].view > v) above++;
+        if (rs[j].view >= v) atOrAbove++;
+      }
+      if (above <= k && k < atOrAbove) return v;
+    }
+    assert(false, 'provenView: a group without voters');
   }
 
   /** Largest number of replies (tentative or not) in one view, among those from index `from` on that carry `digest`. */

@@ -154,6 +154,30 @@ test('client: one lying replica cannot move the known view', () => {
   assert.equal(c.knownView, 0);
 });
 
+test('client: the view learned is the (f+1)-th highest among the matching replies that decided', () => {
+  const expected = (views: number[], f: number): number => {
+    const sorted = [...views].sort((x, y) => y - x);
+    return sorted[Math.min(f, sorted.length - 1)];
+  };
+  // Read-only at n = 4 (decided by 2f+1 = 3 matching replies, f = 1).
+  for (const views of [[7, 3, 5], [4, 4, 9], [2, 2, 2], [0, 9, 9], [9, 0, 1]]) {
+    const c = core();
+    c.submit(bytes('get a'), true);
+    views.forEach((view, i) => c.onReply(reply(i + 1, 'V', { view })));
+    assert.equal(c.knownView, expected(views, 1), `views ${views.join(',')}`);
+  }
+  // Read-write at n = 7 (f = 2: decided by f+1 = 3 committed matching replies); a mismatching reply in between does not vote.
+  const auth7 = new FakeClientAuth(7);
+  for (const views of [[1, 8, 4], [6, 6, 2], [3, 9, 9]]) {
+    const c = new ClientCore({ id: 7, n: 7, initialTimestamp: 100, seed: 1 }, auth7);
+    c.tick(0);
+    c.submit(bytes('set a 1'), false);
+    c.onReply(reply(6, 'OTHER', { view: 50 }));
+    views.forEach((view, i) => c.onReply(reply(i + 1, 'OK', { view })));
+    assert.equal(c.knownView, expected(views, 2), `views ${views.join(',')}`);
+  }
+});
+
 test('client (test-only mutation): weakReplyQuorum accepts f matching replies', () => {
   const c = core({ mutations: { weakReplyQuorum: true } });
   c.submit(bytes('set a 1'), false);
