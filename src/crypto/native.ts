@@ -117,6 +117,8 @@ const hmacPads = new WeakMap<Uint8Array, HmacPads>();
 // One scratch for every call: crypto.hash is synchronous and nothing else runs meanwhile.
 const innerScratch = new Uint8Array(HMAC_BLOCK_BYTES + ONE_SHOT_HMAC_BYTES_MAX);
 const outerScratch = new Uint8Array(HMAC_BLOCK_BYTES + SHA256_BYTES);
+/** innerScratch's first 64 + length bytes, by message length: made once, not per call (0.1 µs of 0.97 per HMAC). */
+const innerViews: Uint8Array[] = [];
 
 function padsOf(key: Uint8Array): HmacPads {
   let pads = hmacPads.get(key);
@@ -133,7 +135,7 @@ function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   const pads = padsOf(key);
   innerScratch.set(pads.inner, 0);
   innerScratch.set(data, HMAC_BLOCK_BYTES);
-  const inner = sha256Latin1(innerScratch.subarray(0, HMAC_BLOCK_BYTES + data.length));
+  const inner = sha256Latin1(innerViews[data.length] ??= innerScratch.subarray(0, HMAC_BLOCK_BYTES + data.length));
   outerScratch.set(pads.outer, 0);
   bytesOfLatin1(inner, outerScratch, HMAC_BLOCK_BYTES);
   return sha256(outerScratch);
