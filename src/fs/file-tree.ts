@@ -131,7 +131,8 @@ export class FileTree {
 
   // ── last reply per client (exactly-once across state transfer) ─────────────
 
-  // Keeps `result` as the last reply to `client` (replicated state: digest,
+  // Keeps `result` (the array itself: the caller must not change it
+  // afterwards) as the last reply to `client` (replicated state: digest,
   // snapshots, partitions, undone by rollbackTentative). False when not
   // recorded: a new client beyond limits.clientsMax, or a client id that is
   // not a u32 or a timestamp that is not a non-negative safe integer.
