@@ -28,41 +28,22 @@ export interface FsCodec {
 /** May the authenticated `client` act as `cred`? (from the cluster file) */
 export type IdentityPolicy = (client: ClientId, cred: Credentials) => boolean;
 
-const PROTOBUF_CODEC: FsCodec = { decodeFsRequest, encodeFsResult };
-
-/**
- * Decoded requests by codec, then by op bytes (the array itself). A replica
- * executes every op twice, on its live tree and again on its checkpoint tree
- * (CheckpointingMachine replays the same op arrays at the next stable
- * checkpoint), and decoding was ~2% of all CPU per op each time at 64 clients.
- * Sound because op bytes are never changed once received and the file tree
- * only reads a request (write data is copied into blocks); entries go with
- * their op arrays.
- */
-const decodedByCodec = new WeakMap<FsCodec, WeakMap<Uint8Array, FsRequest | null>>();
-
 export class FsStateMachine implements StateMachine {
-  private readonly decoded: WeakMap<Uint8Array, FsRequest | null>;
-
   constructor(
     private readonly tree: FsTree,
     private readonly mayActAs: IdentityPolicy,
-    private readonly codec: FsCodec = PROTOBUF_CODEC,
-  ) {
-    let decoded = decodedByCodec.get(codec);
-    if (!decoded) decodedByCodec.set(codec, decoded = new WeakMap());
-    this.decoded = decoded;
-  }
+    private readonly codec: FsCodec = { decodeFsRequest, encodeFsResult },
+  ) {}
 
   execute(op: Uint8Array, client: ClientId, timeMs: number): Uint8Array {
-    const req = this.decode(op, true);
+    const req = this.decode(op);
     if (!req) return this.codec.encodeFsResult({ errno: EINVAL });
     if (!this.mayActAs(client, req.cred)) return this.codec.encodeFsResult({ errno: EPERM });
     return this.codec.encodeFsResult(this.tree.apply(req, timeMs));
   }
 
   query(op: Uint8Array, client: ClientId): Uint8Array {
-    const req = this.decode(op, false);
+    const req = this.decode(op);
     if (!req) return this.codec.encodeFsResult({ errno: EINVAL });
     if (!this.mayActAs(client, req.cred)) return this.codec.encodeFsResult({ errno: EPERM });
     // A client that marks a mutating op read-only gets EINVAL, never a state change.
@@ -85,18 +66,12 @@ export class FsStateMachine implements StateMachine {
     return this.tree.lastReplies?.() ?? [];
   }
 
-  /** `remember`: keep the result for the replay on the checkpoint tree (ordered ops only; a query runs once). */
-  private decode(op: Uint8Array, remember: boolean): FsRequest | null {
-    const hit = this.decoded.get(op);
-    if (hit !== undefined) return hit;
-    let req: FsRequest | null;
+  private decode(op: Uint8Array): FsRequest | null {
     try {
-      req = this.codec.decodeFsRequest(op);
+      return this.codec.decodeFsRequest(op);
     } catch {
-      req = null;
+      return null;
     }
-    if (remember) this.decoded.set(op, req);
-    return req;
   }
 }
 

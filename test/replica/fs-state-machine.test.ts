@@ -51,27 +51,3 @@ test('digest and tentative hooks pass through to the tree', () => {
   assert.deepEqual(tree.calls, ['begin', 'rollback', 'begin', 'commit']);
   assert.deepEqual(sm.digest(), new Uint8Array([4]));
 });
-
-test('an ordered op is decoded once for the live and the checkpoint machine (same op bytes), a query every time', () => {
-  let decodes = 0;
-  const counting = { ...jsonCodec, decodeFsRequest: (b: Uint8Array) => { decodes++; return jsonCodec.decodeFsRequest(b); } };
-  const live = new RecordingTree();
-  const replay = new RecordingTree();
-  const a = new FsStateMachine(live, policy, counting);
-  const b = new FsStateMachine(replay, policy, counting);
-  const op = encodeOp(mkdir(0));
-  assert.equal(decodeResult(a.execute(op, 1000, 5)).errno, 0);
-  assert.equal(decodeResult(b.execute(op, 1000, 5)).errno, 0);
-  assert.deepEqual(replay.calls, live.calls);
-  assert.equal(decodes, 1);
-  b.execute(encodeOp(mkdir(0)), 1000, 6);   // equal bytes, another array: decoded again
-  assert.equal(decodes, 2);
-  const bad = new Uint8Array([0xff]);
-  assert.equal(decodeResult(a.execute(bad, 1000, 7)).errno, EINVAL);
-  assert.equal(decodeResult(b.execute(bad, 1000, 7)).errno, EINVAL);
-  assert.equal(decodes, 3, 'undecodable bytes are remembered too');
-  const q = encodeOp(getattr(0));
-  a.query(q, 1000);
-  a.query(q, 1000);
-  assert.equal(decodes, 5);
-});
