@@ -10,10 +10,14 @@ import type { Attr, Handle } from '../src/fs/types.js';
 import type { FuseCallback, FuseOperations, FuseStat, FuseValueCallback } from './fuse-types.js';
 import { PathCache } from './path-cache.js';
 import { attrToStat, msTimespec, statfsToFuse } from './stat.js';
+import { WriteBehind } from './write-behind.js';
 
 const EIO = 5;
 const EBADF = 9;
 const ESTALE = 116;
+const O_ACCMODE = 0o3;
+const O_WRONLY = 0o1;
+const O_TRUNC = 0o1000;
 const O_APPEND = 0o2000;
 /** chown's "leave unchanged" (-1 as the uint32 fuse-native hands us). */
 const ID_UNCHANGED = 0xffffffff;
@@ -24,12 +28,31 @@ const ID_UNCHANGED = 0xffffffff;
  */
 const UTIME_MARKER_MS = Math.floor(((1 << 30) - 1) / 1e6);
 
-interface OpenFile { fh: Handle; flags: number }
+/** The group's first bytes of a file as of its open (see onOpen). */
+interface Prefetch { data: Uint8Array; eof: boolean }
+
+interface OpenFile { fh: Handle; flags: number; prefetch?: Prefetch }
+
+/** Bytes read at open: the kernel's largest read, so a small file needs no other. */
+const PREFETCH_BYTES = 128 * 1024;
 
 export interface FuseAdapterOptions {
   cache: PathCache;
   log: Logger;
+  /** Bytes a file may keep unsent (write-behind); 0 sends every write as it comes. */
+  writeBehindBytes?: number;
+  /** Kept bytes reach the group at the latest this long after they were written, even if the file stays open. */
+  writeBehindMaxAgeMs?: number;
 }
+
+/** Largest write request: max_write, so a write the kernel hands over whole is sent as it is. */
+export const WRITE_REQUEST_BYTES = 128 * 1024;
+/** Enough for an object file or the Lua binary (290 KB) to go out at close as a few full-sized writes. */
+export const DEFAULT_WRITE_BEHIND_BYTES = 1024 * 1024;
+/** Like the attribute cache: another mount sees an open file's new bytes within about a second. */
+export const DEFAULT_WRITE_BEHIND_MAX_AGE_MS = 1000;
+/** Extents (separate runs) a file may keep: bounds the merge work per write. */
+const WRITE_BEHIND_EXTENTS_MAX = 256;
 
 type Reply = (code: number) => void;
 
@@ -38,10 +61,32 @@ export class FuseAdapter {
   private nextFd = 1;
   private readonly cache: PathCache;
   private readonly log: Logger;
+  /** Calls the kernel made, by FUSE op name: what kernel-side caching saves shows up here. */
+  readonly fuseCalls = new Map<string, number>();
+
+  private readonly writes: WriteBehind | undefined;
 
   constructor(private readonly client: BfsClient, options: FuseAdapterOptions) {
     this.cache = options.cache;
     this.log = options.log;
+    const keptBytes = options.writeBehindBytes ?? DEFAULT_WRITE_BEHIND_BYTES;
+    this.writes = keptBytes <= 0 ? undefined : new WriteBehind({
+      maxWriteBytes: WRITE_REQUEST_BYTES,
+      maxKeptBytes: keptBytes,
+      maxExtents: WRITE_BEHIND_EXTENTS_MAX,
+      maxAgeMs: options.writeBehindMaxAgeMs ?? DEFAULT_WRITE_BEHIND_MAX_AGE_MS,
+      send: (fh, offset, data) => this.client.write(fh, offset, data),
+      onSent: (res) => this.cache.putAttr(res.attr),
+    });
+  }
+
+  /**
+   * Send every buffered write and wait for the group (before unmounting);
+   * failures nobody could be told about any more are logged.
+   */
+  async settleWrites(): Promise<void> {
+    const errors = (await this.writes?.settleAll()) ?? [];
+    for (const err of errors) this.log.error({ err }, 'a buffered write failed after its file was closed; its bytes are lost');
   }
 
   /** Number of files currently open through the mount. */
@@ -54,9 +99,11 @@ export class FuseAdapter {
   /**
    * Run one handler body and map its outcome to a FUSE return code. A stale
    * handle (the file was replaced behind our cache) is retried once after
-   * dropping the cache, so the retry looks every name up afresh.
+   * dropping the cache, so the retry looks every name up afresh. Not for
+   * flush and fsync: their handle comes from the open file, and the failure
+   * they report (a kept write's) is reported only once.
    */
-  private run(op: string, path: string, body: () => Promise<number>, reply: Reply): void {
+  private run(op: string, path: string, body: () => Promise<number>, reply: Reply, retryStale = true): void {
     const attempt = (retry: boolean): void => {
       body().then(reply, (err: unknown) => {
         if (retry && err instanceof FsError && err.errno === ESTALE) {
@@ -67,7 +114,7 @@ export class FuseAdapter {
         reply(this.errorCode(op, path, err));
       });
     };
-    attempt(true);
+    attempt(retryStale);
   }
 
   private errorCode(op: string, path: string, err: unknown): number {
@@ -103,11 +150,25 @@ export class FuseAdapter {
 
   private async attrOf(path: string): Promise<Attr> {
     const fh = await this.handleOf(path);
-    const cached = this.cache.attr(fh);
-    if (cached !== undefined) return cached;
-    const attr = await this.client.getattr(fh);
-    this.cache.putAttr(attr);
-    return attr;
+    return this.viewAttr(fh, async () => {
+      const cached = this.cache.attr(fh);
+      if (cached !== undefined) return cached;
+      const attr = await this.client.getattr(fh);
+      this.cache.putAttr(attr);
+      return attr;
+    });
+  }
+
+  /** The attributes `fetch` gets from the group, with this mount's kept writes in size and mtime. */
+  private async viewAttr(fh: Handle, fetch: () => Promise<Attr>): Promise<Attr> {
+    const writes = this.writes;
+    if (writes === undefined) return fetch();
+    for (;;) {
+      await writes.sent(fh);
+      const epoch = writes.epoch(fh);
+      const attr = await fetch();
+      if (writes.epoch(fh) === epoch) return writes.withKept(attr);
+    }
   }
 
   private async parentOf(path: string): Promise<{ dir: Handle; name: string }> {
@@ -120,13 +181,21 @@ export class FuseAdapter {
     return file;
   }
 
-  private openFd(fh: Handle, flags: number): number {
+  private openFd(fh: Handle, flags: number, prefetch?: Prefetch): number {
     const fd = this.nextFd++;
-    this.files.set(fd, { fh, flags });
+    this.files.set(fd, { fh, flags, prefetch });
     return fd;
   }
 
+  /** This mount changes the file: bytes read at an open are no longer what a read must return. */
+  private dropPrefetch(fh: Handle): void {
+    for (const file of this.files.values()) if (file.fh.ino === fh.ino) file.prefetch = undefined;
+  }
+
   private async setattr(fh: Handle, changes: AttrChanges): Promise<number> {
+    // Buffered bytes first: a truncate or an explicit mtime must not be undone by them.
+    await this.writes?.settle(fh);
+    this.dropPrefetch(fh);
     this.cache.putAttr(await this.client.setattr(fh, changes));
     return 0;
   }
@@ -134,6 +203,22 @@ export class FuseAdapter {
   // ── handlers ──
 
   ops(): FuseOperations {
+    return this.counted(this.handlers());
+  }
+
+  /** `ops` with each call counted in fuseCalls (one Map increment per call). */
+  private counted(ops: FuseOperations): FuseOperations {
+    const out: Record<string, (...args: unknown[]) => void> = {};
+    for (const [name, fn] of Object.entries(ops) as Array<[string, (...args: unknown[]) => void]>) {
+      out[name] = (...args: unknown[]): void => {
+        this.fuseCalls.set(name, (this.fuseCalls.get(name) ?? 0) + 1);
+        fn(...args);
+      };
+    }
+    return out as unknown as FuseOperations;
+  }
+
+  private handlers(): FuseOperations {
     return {
       init: (cb: FuseCallback) => cb(0),
       getattr: (path, cb) => this.onGetattr(path, cb),
@@ -147,14 +232,15 @@ export class FuseAdapter {
       readdir: (path, cb) => this.runValue('readdir', path, () => this.onReaddir(path), cb),
       opendir: (path, _flags, cb) => this.runValue('opendir', path, async () => { await this.handleOf(path); return 0; }, cb),
       releasedir: (_path, _fd, cb) => cb(0),
-      open: (path, flags, cb) => this.runValue('open', path, async () => this.openFd(await this.handleOf(path), flags), cb),
+      open: (path, flags, cb) => this.runValue('open', path, () => this.onOpen(path, flags), cb),
       create: (path, mode, cb) => this.runValue('create', path, () => this.onCreate(path, mode), cb),
-      release: (_path, fd, cb) => { this.files.delete(fd); cb(0); },
+      release: (path, fd, cb) => this.run('release', path, () => this.onRelease(fd), cb, false),
       read: (path, fd, buf, len, pos, cb) => this.run('read', path, () => this.onRead(fd, buf, len, pos), cb),
-      write: (path, fd, buf, len, pos, cb) => this.run('write', path, () => this.onWrite(fd, buf, len, pos), cb),
-      // Every write is already replicated when it returns: nothing to flush.
-      flush: (_path, _fd, cb) => cb(0),
-      fsync: (_path, _datasync, _fd, cb) => cb(0),
+      write: (path, fd, buf, len, pos, cb) => this.run('write', path, () => this.onWrite(fd, buf, len, pos), cb, false),
+      // Every close: what this mount buffered reaches the group (close-to-open),
+      // and a buffered write that failed fails the close, as with NFS.
+      flush: (path, fd, cb) => this.run('flush', path, () => this.onFlush(fd), cb, false),
+      fsync: (path, _datasync, fd, cb) => this.run('fsync', path, () => this.onFlush(fd), cb, false),
       fsyncdir: (_path, _datasync, _fd, cb) => cb(0),
       truncate: (path, size, cb) => this.run('truncate', path, async () => this.setattr(await this.handleOf(path), { size }), cb),
       ftruncate: (path, fd, size, cb) => this.run('ftruncate', path, async () => this.setattr(this.fileOf(fd).fh, { size }), cb),
@@ -195,10 +281,30 @@ export class FuseAdapter {
     this.runValue('fgetattr', path, async () => {
       const file = this.files.get(fd);
       if (file === undefined) return attrToStat(await this.attrOf(path));
-      const attr = await this.client.getattr(file.fh);
-      this.cache.putAttr(attr);
-      return attrToStat(attr);
+      return attrToStat(await this.viewAttr(file.fh, async () => {
+        const attr = await this.client.getattr(file.fh);
+        this.cache.putAttr(attr);
+        return attr;
+      }));
     }, cb);
+  }
+
+  /**
+   * Close-to-open, as NFS: an open for reading sees the file as the group has
+   * it now, not as this mount's attribute cache (up to a second old) has it;
+   * the kernel bounds reads by the size it gets next. NFS asks for the
+   * attributes at every open; we read the first 128 KiB instead, one request
+   * all the same, which brings fresh attributes and, for most files, all the
+   * bytes the reads that follow want (served from it, no further request).
+   */
+  private async onOpen(path: string, flags: number): Promise<number> {
+    const fh = await this.handleOf(path);
+    if ((flags & O_ACCMODE) === O_WRONLY || (flags & O_TRUNC) !== 0) return this.openFd(fh, flags);
+    const { data, eof, attr } = await this.readView(fh, 0, PREFETCH_BYTES);
+    this.cache.putAttr(attr);
+    // With kept writes of this mount, readView laid them over: not the group's bytes, not kept.
+    const prefetch = this.writes?.holds(fh) ? undefined : { data, eof: eof || data.length < PREFETCH_BYTES };
+    return this.openFd(fh, flags, prefetch);
   }
 
   private async onReaddir(path: string): Promise<string[]> {
@@ -228,20 +334,68 @@ export class FuseAdapter {
   }
 
   private async onRead(fd: number, buf: Buffer, len: number, pos: number): Promise<number> {
-    const { data, attr } = await this.client.read(this.fileOf(fd).fh, pos, len);
+    const file = this.fileOf(fd);
+    const { fh, prefetch } = file;
+    if (prefetch !== undefined && (pos + len <= prefetch.data.length || prefetch.eof)) {
+      const part = prefetch.data.subarray(Math.min(pos, prefetch.data.length), Math.min(pos + len, prefetch.data.length));
+      buf.set(part);
+      return part.length;
+    }
+    const { data, attr } = await this.readView(fh, pos, len);
     this.cache.putAttr(attr);
     // fuse-native detaches `buf` once we answer: copy into it now.
     buf.set(data.subarray(0, len));
     return Math.min(data.length, len);
   }
 
+  /** A read from the group with this mount's kept writes laid over it. */
+  private async readView(fh: Handle, pos: number, len: number): Promise<{ data: Uint8Array; eof: boolean; attr: Attr }> {
+    const writes = this.writes;
+    if (writes === undefined) return this.client.read(fh, pos, len);
+    for (;;) {
+      await writes.sent(fh);
+      const epoch = writes.epoch(fh);
+      const { data, eof, attr } = await this.client.read(fh, pos, len);
+      if (writes.epoch(fh) === epoch) return { data: writes.overlay(fh, pos, len, data, attr.size), eof, attr };
+    }
+  }
+
   private async onWrite(fd: number, buf: Buffer, len: number, pos: number): Promise<number> {
     const file = this.fileOf(fd);
     // Copy: `buf` is libfuse's memory and is detached once we answer.
     const data = Uint8Array.prototype.slice.call(buf, 0, len);
-    const res = await this.client.write(file.fh, pos, data, { append: (file.flags & O_APPEND) !== 0 });
+    this.dropPrefetch(file.fh);
+    const append = (file.flags & O_APPEND) !== 0;
+    if (this.writes !== undefined && !append) return this.writes.write(file.fh, pos, data);
+    // O_APPEND: the replicas pick the offset at the end of file as they see
+    // it, so each write goes at once, after what this mount buffered.
+    await this.writes?.flush(file.fh);
+    const res = await this.client.write(file.fh, pos, data, { append });
     this.cache.putAttr(res.attr);
     return res.count;
+  }
+
+  private async onFlush(fd: number): Promise<number> {
+    const file = this.files.get(fd);
+    if (file !== undefined) await this.writes?.flush(file.fh);
+    return 0;
+  }
+
+  /**
+   * The last close of an open file. Bytes written through a shared mapping
+   * may arrive after the flush of close, so settle once more; a failure here
+   * has nobody to go to (release's answer reaches no program), so log it.
+   */
+  private async onRelease(fd: number): Promise<number> {
+    const file = this.files.get(fd);
+    this.files.delete(fd);
+    if (file === undefined || this.writes === undefined) return 0;
+    try {
+      await this.writes.flush(file.fh);
+    } catch (err) {
+      this.log.error({ err, ino: file.fh.ino }, 'a buffered write failed after its last close; its bytes are lost');
+    }
+    return 0;
   }
 
   private async onChown(path: string, uid: number, gid: number): Promise<number> {

@@ -111,7 +111,11 @@ export async function phaseMake(ctx: PhaseContext): Promise<void> {
 /** `make -jN TARGET` in `dir`; rejects with the tail of its output on failure. */
 export function runMake(dir: string, makeTarget: string, jobs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('make', [`-j${jobs}`, makeTarget], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `-C dir`, not `cwd: dir`: with cwd the forked child enters `dir` before
+    // exec while libuv holds this process's event loop until the exec; if the
+    // mount is served by this very process (bench/andrew/op-counts.ts), nobody
+    // answers the child's lookup and both hang.
+    const child = spawn('make', ['-C', dir, `-j${jobs}`, makeTarget], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-4000);

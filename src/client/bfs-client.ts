@@ -41,6 +41,12 @@ function describe(fh: Handle): string {
 export class BfsClient {
   readonly cred: Credentials;
   readonly root: Handle;
+  /**
+   * Requests sent so far, by op name (one Map increment per request): how the
+   * mount's caching shows up as work for the group (`bfs mount` logs them at
+   * unmount; bench/andrew/op-counts.ts per Andrew phase).
+   */
+  readonly sentOps = new Map<FsOp['op'], number>();
 
   constructor(private readonly invoker: Invoker, options: BfsClientOptions = {}) {
     this.cred = options.cred ?? processCredentials();
@@ -49,6 +55,7 @@ export class BfsClient {
 
   /** Send one op; throw FsError on errno, or when the reply has the wrong body. */
   private async call<K extends FsResBody['res']>(op: FsOp, res: K, what: string, cred?: Credentials): Promise<BodyOf<K>> {
+    this.sentOps.set(op.op, (this.sentOps.get(op.op) ?? 0) + 1);
     const result: FsResult = await this.invoker.invoke({ cred: cred ?? this.cred, ...op });
     if (result.errno !== 0) throw new FsError(result.errno, `${op.op} ${what}`);
     if (result.res !== res) throw new FsError(5 /* EIO */, `${op.op} ${what}: reply carries '${String(result.res)}', expected '${res}'`);
