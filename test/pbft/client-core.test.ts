@@ -47,13 +47,20 @@ test('client: tentative replies need 2f+1 in the same view', () => {
   assert.equal(c.onReply(reply(3, 'OK', { tentative: true }))[0].type, 'done');
 });
 
-test('client: read-only needs 2f+1 matching and goes to all; a timeout retries it as read-write', () => {
+const targetsOf = (outs: ClientOutput[]): number[] => outs.map((o) => (o as { to: number }).to);
+
+test('client: read-only goes to 2f+1 replicas (the primary last); the others are asked at the timeout, then it retries as read-write', () => {
   const c = core();
   const outs = c.submit(bytes('get a'), true);
-  assert.equal((outs[0] as { to: string }).to, 'all');
-  assert.deepEqual(c.onReply(reply(0, 'v')), []);
+  assert.deepEqual(targetsOf(outs), [1, 2, 3]);
+  assert.ok(outs.every((o) => (o as { auth: unknown }).auth === (outs[0] as { auth: unknown }).auth), 'one sealed request');
+  assert.equal(sentRequest(outs[0]).replier, 1, 'the replier is one of those asked');
   assert.deepEqual(c.onReply(reply(1, 'v')), []);
-  const retry = c.tick(200);
+  assert.deepEqual(c.onReply(reply(2, 'v')), []);
+  const widen = c.tick(150);
+  assert.deepEqual(targetsOf(widen), [0], 'the one not asked yet');
+  assert.equal(sentRequest(widen[0]).timestamp, 100, 'the same request');
+  const retry = c.tick(300);
   assert.equal(retry.length, 1);
   const req = sentRequest(retry[0]);
   assert.equal(req.readOnly, false);
@@ -65,12 +72,40 @@ test('client: read-only needs 2f+1 matching and goes to all; a timeout retries i
   assert.equal(c.onReply(reply(3, 'v', { timestamp: 101 }))[0].type, 'done');
 });
 
-test('client: read-only with replies that can no longer reach 2f+1 retries as read-write at once', () => {
+test('client: a read-only reply that does not match asks the rest at once; the replica that failed is asked last afterwards', () => {
   const c = core();
   c.submit(bytes('get a'), true);
-  c.onReply(reply(0, 'v'));
-  c.onReply(reply(1, 'w'));
-  const outs = c.onReply(reply(2, 'x'));
+  c.onReply(reply(1, 'v'));
+  const widen = c.onReply(reply(2, 'LIE'));
+  assert.deepEqual(targetsOf(widen), [0], '2f+1 matching is out of reach among those asked');
+  assert.deepEqual(c.onReply(reply(3, 'v')), []);
+  const done = c.onReply(reply(0, 'v'));
+  assert.equal(done[0].type, 'done');
+  // Replica 2 lied: the next read-only request goes to 0, 1 and 3.
+  const next = c.submit(bytes('get b'), true);
+  assert.deepEqual(targetsOf(next).sort(), [0, 1, 3]);
+  assert.notEqual(sentRequest(next[0]).replier, 2);
+});
+
+test('client: a silent replica costs one timeout; later read-only requests go around it', () => {
+  const c = core();
+  c.submit(bytes('get a'), true);
+  c.onReply(reply(2, 'v'));
+  c.onReply(reply(3, 'v'));
+  assert.deepEqual(targetsOf(c.tick(150)), [0]);
+  assert.equal(c.onReply(reply(0, 'v'))[0].type, 'done');
+  const next = c.submit(bytes('get b'), true);
+  assert.deepEqual(targetsOf(next).sort(), [0, 2, 3], 'replica 1 did not answer');
+  for (const r of [2, 3]) assert.deepEqual(c.onReply(reply(r, 'w', { timestamp: 101 })), []);
+  assert.equal(c.onReply(reply(0, 'w', { timestamp: 101 }))[0].type, 'done');
+});
+
+test('client: read-only with replies that can no longer reach 2f+1, even from everyone, retries as read-write at once', () => {
+  const c = core();
+  c.submit(bytes('get a'), true);
+  c.onReply(reply(1, 'v'));
+  assert.deepEqual(targetsOf(c.onReply(reply(2, 'w'))), [0]);
+  const outs = c.onReply(reply(3, 'x'));
   assert.equal(outs.length, 1);
   assert.equal(sentRequest(outs[0]).readOnly, false);
 });
@@ -103,12 +138,12 @@ test('client: when the designated replier answers with only a digest, it asks ev
   assert.equal(sentRequest(ask[0]).replier, -1);
 });
 
-test('client: a read-only result whose full copy comes after the 2f+1 digests completes without asking everyone', () => {
+test('client: a read-only result whose full copy comes after the digests completes without asking anyone else', () => {
   const c = core();
   c.submit(bytes('get a'), true);
   const d = sha(bytes('R'));
-  for (const r of [1, 2, 3]) assert.deepEqual(c.onReply(reply(r, '', { full: false, resultDigest: d })), []);
-  const done = c.onReply(reply(0, 'R'));
+  for (const r of [2, 3]) assert.deepEqual(c.onReply(reply(r, '', { full: false, resultDigest: d })), []);
+  const done = c.onReply(reply(1, 'R'));
   assert.equal(done.length, 1);
   assert.equal(done[0].type, 'done');
 });
