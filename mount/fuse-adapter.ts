@@ -53,6 +53,8 @@ export const DEFAULT_WRITE_BEHIND_BYTES = 1024 * 1024;
 export const DEFAULT_WRITE_BEHIND_MAX_AGE_MS = 1000;
 /** Extents (separate runs) a file may keep: bounds the merge work per write. */
 const WRITE_BEHIND_EXTENTS_MAX = 256;
+/** Gaps filled with zeros past the known end of file (alignment between sections; a sparse file's holes are far bigger). */
+const WRITE_BEHIND_GAP_FILL_BYTES = 4096;
 
 type Reply = (code: number) => void;
 
@@ -74,6 +76,7 @@ export class FuseAdapter {
       maxWriteBytes: WRITE_REQUEST_BYTES,
       maxKeptBytes: keptBytes,
       maxExtents: WRITE_BEHIND_EXTENTS_MAX,
+      gapFillBytes: WRITE_BEHIND_GAP_FILL_BYTES,
       maxAgeMs: options.writeBehindMaxAgeMs ?? DEFAULT_WRITE_BEHIND_MAX_AGE_MS,
       send: (fh, offset, data) => this.client.write(fh, offset, data),
       onSent: (res) => this.cache.putAttr(res.attr),
@@ -187,6 +190,11 @@ export class FuseAdapter {
     return fd;
   }
 
+  private isOpen(fh: Handle): boolean {
+    for (const file of this.files.values()) if (file.fh.ino === fh.ino && file.fh.gen === fh.gen) return true;
+    return false;
+  }
+
   /** This mount changes the file: bytes read at an open are no longer what a read must return. */
   private dropPrefetch(fh: Handle): void {
     for (const file of this.files.values()) if (file.fh.ino === fh.ino) file.prefetch = undefined;
@@ -196,7 +204,10 @@ export class FuseAdapter {
     // Buffered bytes first: a truncate or an explicit mtime must not be undone by them.
     await this.writes?.settle(fh);
     this.dropPrefetch(fh);
-    this.cache.putAttr(await this.client.setattr(fh, changes));
+    const attr = await this.client.setattr(fh, changes);
+    this.cache.putAttr(attr);
+    // Only for a file open here (O_TRUNC of one being rewritten): sawSize keeps it until release.
+    if (changes.size !== undefined && this.isOpen(fh)) this.writes?.sawSize(attr);
     return 0;
   }
 
@@ -330,6 +341,7 @@ export class FuseAdapter {
     const { dir, name } = await this.parentOf(path);
     const res = await this.client.create(dir, name, mode & 0o7777, { exclusive: false, truncate: false });
     this.created(path, res);
+    this.writes?.sawSize(res.attr);
     return this.openFd(res.attr.fh, 0);
   }
 
@@ -395,6 +407,7 @@ export class FuseAdapter {
     } catch (err) {
       this.log.error({ err, ino: file.fh.ino }, 'a buffered write failed after its last close; its bytes are lost');
     }
+    if (!this.isOpen(file.fh)) this.writes.forget(file.fh);
     return 0;
   }
 

@@ -31,6 +31,15 @@ export interface WriteBehindOptions {
   maxExtents: number;
   /** Kept bytes are sent at the latest this long after the first of them, even if the file stays open. */
   maxAgeMs: number;
+  /**
+   * Extents this close to each other go out as one write, the gap as zeros,
+   * when the gap lies past the end of the file as this mount last saw it in a
+   * reply to its own create, setattr or write (see `sawSize`): there the
+   * group has a hole, which reads as zeros anyway. The assembler leaves a few
+   * bytes of alignment between sections; without this, each object file took
+   * 4-5 writes. 0: never.
+   */
+  gapFillBytes?: number;
   /** Send one write to the group. */
   send(fh: Handle, offset: number, data: Uint8Array): Promise<WriteRes>;
   /** Each write the group acknowledged (the adapter caches its attributes). */
@@ -49,6 +58,8 @@ interface FileState {
   keptBytes: number;
   /** Changes whenever kept bytes start on their way (see `epoch`). */
   epoch: number;
+  /** The file's size in the group's last reply to this mount's own create, setattr or write of it, if one came. */
+  groupSize?: number;
   /** Wall-clock time of the last kept write: the file's mtime as this mount shows it until the group has the bytes. */
   lastWriteMs: number;
   /** Resolves when every send made so far has ended; never rejects. */
@@ -222,8 +233,26 @@ export class WriteBehind {
     return st;
   }
 
+  /**
+   * The group's reply to this mount's own create or setattr of the file says
+   * it is `attr.size` bytes long (see gapFillBytes). Only for a file that is
+   * open here: forgotten when it is released.
+   */
+  sawSize(attr: Attr): void {
+    const st = this.state(attr.fh);
+    if (st.fh.gen === attr.fh.gen) st.groupSize = attr.size;
+  }
+
+  /** The file's last descriptor on this mount closed: forget its size if nothing is left to send. */
+  forget(fh: Handle): void {
+    const st = this.files.get(fh.ino);
+    if (st === undefined) return;
+    st.groupSize = undefined;
+    this.dropIfIdle(st);
+  }
+
   private dropIfIdle(st: FileState): void {
-    if (st.extents.length === 0 && st.sending === 0 && st.error === undefined && this.files.get(st.fh.ino) === st) {
+    if (st.extents.length === 0 && st.sending === 0 && st.error === undefined && st.groupSize === undefined && this.files.get(st.fh.ino) === st) {
       this.files.delete(st.fh.ino);
     }
   }
@@ -245,12 +274,32 @@ export class WriteBehind {
     if (extents.length > 0) st.epoch = ++this.epochs;
     st.extents = [];
     st.keptBytes = 0;
-    for (const extent of extents) {
+    for (const extent of this.fillGaps(st, extents)) {
       const data = flatten(extent);
       for (let at = 0; at < data.length; at += this.options.maxWriteBytes) {
         void this.enqueue(st, st.fh, extent.offset + at, data.subarray(at, at + this.options.maxWriteBytes), true);
       }
     }
+  }
+
+  /** Merge extents whose gap is small and past the group's known end of file (the gap becomes zeros). */
+  private fillGaps(st: FileState, extents: Extent[]): Extent[] {
+    const gapMax = this.options.gapFillBytes ?? 0;
+    const known = st.groupSize;
+    if (gapMax <= 0 || known === undefined || extents.length < 2) return extents;
+    const out: Extent[] = [extents[0]];
+    for (const next of extents.slice(1)) {
+      const prev = out[out.length - 1];
+      const gapStart = prev.offset + prev.length;
+      const gap = next.offset - gapStart;
+      if (gap > gapMax || gapStart < known) {
+        out.push(next);
+        continue;
+      }
+      const merged: Extent = { offset: prev.offset, length: prev.length + gap + next.length, parts: [...prev.parts, new Uint8Array(gap), ...next.parts] };
+      out[out.length - 1] = merged;
+    }
+    return out;
   }
 
   /**
@@ -260,8 +309,13 @@ export class WriteBehind {
    */
   private enqueue(st: FileState, fh: Handle, offset: number, data: Uint8Array, keepFailure: boolean): Promise<SendOutcome> {
     st.sending++;
+    // Once this lands the file is at least this long: no gap below it may be
+    // filled, or zeros would overwrite what this very send wrote. (Only ever
+    // raised while sends are out: a wrong guess upwards just fills less.)
+    if (st.groupSize !== undefined && st.fh.gen === fh.gen) st.groupSize = Math.max(st.groupSize, offset + data.length);
     const outcome = st.queue.then(() => this.options.send(fh, offset, data)).then(
       (res): SendOutcome => {
+        if (st.groupSize !== undefined && st.fh.gen === fh.gen) st.groupSize = Math.max(st.groupSize, res.attr.size);
         this.options.onSent(res);
         return { res };
       },

@@ -84,6 +84,27 @@ describe('WriteBehind', () => {
     assert.deepEqual(sent2.map((s) => [s.offset, s.data.length]), [[0, 16], [16, 4]], 'at most maxWriteBytes per request');
   });
 
+  it('fills small gaps with zeros only past the end of file the group last reported to this mount', async () => {
+    const { wb, sent } = fakeGroup({ gapFillBytes: 8 });
+    wb.sawSize(attr(FH, 0)); // created here, empty
+    await wb.write(FH, 0, bytes('abcd'));
+    await wb.write(FH, 6, bytes('efgh'));
+    await wb.write(FH, 30, bytes('far')); // 20 bytes on: a real hole, left alone
+    await wb.flush(FH);
+    assert.deepEqual(sent.map((s) => [s.offset, text(s.data)]), [[0, 'abcd\0\0efgh'], [30, 'far']]);
+    sent.length = 0;
+    // Now the group's file is 33 bytes long: a gap inside it holds data, never overwrite it.
+    await wb.write(FH, 0, bytes('AB'));
+    await wb.write(FH, 4, bytes('CD'));
+    await wb.flush(FH);
+    assert.deepEqual(sent.map((s) => [s.offset, text(s.data)]), [[0, 'AB'], [4, 'CD']]);
+    const { wb: unknown, sent: sent2 } = fakeGroup({ gapFillBytes: 8 });
+    await unknown.write(FH, 0, bytes('ab'));
+    await unknown.write(FH, 4, bytes('cd'));
+    await unknown.flush(FH);
+    assert.equal(sent2.length, 2, 'no size seen from the group: no filling');
+  });
+
   it('sends a full-sized write at once, after the bytes kept before it', async () => {
     const { wb, sent } = fakeGroup();
     await wb.write(FH, 0, bytes('small'));
