@@ -63,7 +63,22 @@ async function isDir(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
-export interface AndrewBenchOptions { configs: string[]; reps: number; copies: number; makeJobs: number; progress: Progress }
+export interface AndrewBenchOptions {
+  configs: string[];
+  reps: number;
+  copies: number;
+  makeJobs: number;
+  /**
+   * Run the workload once untimed on each fresh group and mount before the timed
+   * run. V8 optimizes the replicas' and the mount's hot paths only after
+   * thousands of operations (a fresh group's null op: 5.9 ms over the first 2 s,
+   * 2.0 ms after ~2,000 ops; bench/lib/op-loop.ts), about one Andrew run's
+   * worth; without it every configuration but tmpfs measures mostly V8's
+   * compiler at work, and a file server people use has been up a while.
+   */
+  warmUp: boolean;
+  progress: Progress;
+}
 
 export interface ConfigOutcome { id: string; label: string; runs: AndrewResult[]; errors: string[] }
 
@@ -85,7 +100,7 @@ export async function runAndrewBench(opts: AndrewBenchOptions): Promise<{ outcom
       }
     }
     const env = await describeEnvironment(REPO_ROOT);
-    const json = { benchmark: 'andrew', environment: env, source: LUA_TARBALL, copies: opts.copies, reps: opts.reps, makeJobs: opts.makeJobs, outcomes };
+    const json = { benchmark: 'andrew', environment: env, source: LUA_TARBALL, copies: opts.copies, reps: opts.reps, makeJobs: opts.makeJobs, warmUp: opts.warmUp, outcomes };
     const files = await writeResults('andrew', json, andrewMarkdown(outcomes, tree, opts, environmentLine(env)), andrewSvg(outcomes));
     return { outcomes, files };
   } finally {
@@ -98,6 +113,12 @@ async function runOne(config: AndrewConfig, outcome: ConfigOutcome, tree: Source
   let failed = false;
   try {
     target = await config.open();
+    if (opts.warmUp) {
+      await runAndrew({
+        tree, target: join(target.path, `warm-up-${rep}`), copies: opts.copies, makeJobs: opts.makeJobs,
+        onProgress: andrewProgress(opts.progress, `${config.id} #${rep + 1} (warm-up)`),
+      });
+    }
     const result = await runAndrew({
       tree, target: join(target.path, `rep-${rep}`), copies: opts.copies, makeJobs: opts.makeJobs,
       onProgress: andrewProgress(opts.progress, `${config.id} #${rep + 1}`),
@@ -148,7 +169,10 @@ function andrewMarkdown(outcomes: ConfigOutcome[], tree: SourceTree, opts: Andre
     `${envLine}`,
     '',
     `Source: Debian lua5.4 ${LUA_TARBALL.debianVersion} upstream tarball (${tree.files.length} files, ${tree.dirs.length} dirs, ${tree.bytes} bytes) × ${opts.copies} cop${opts.copies === 1 ? 'y' : 'ies'}; ` +
-      `phase 5 is \`make -j${opts.makeJobs} posix\` per copy. Medians of ${opts.reps} alternating repetitions, seconds.`,
+      `phase 5 is \`make -j${opts.makeJobs} posix\` per copy. Medians of ${opts.reps} alternating repetitions, seconds. ` +
+      (opts.warmUp
+        ? 'Each repetition starts a fresh group and mount and first runs the workload once untimed (V8 warm-up; `--no-warm-up` measures the cold start).'
+        : 'Each repetition starts a fresh group and mount and is timed cold (`--no-warm-up`): V8 has not optimized the replicas yet.'),
     '',
     markdownTable(['configuration', ...COLUMNS, 'total / BFS-nr', 'runs'], rows),
     ...failureLines(outcomes),

@@ -8,7 +8,7 @@ import { createProgress } from './lib/progress.js';
 
 const USAGE = `usage: npm run bench -- andrew|micro|throughput|all [options]
 
-andrew:      --configs ${ANDREW_CONFIGS.map((c) => c.id).join(',')}  --reps 3  --copies 1  --jobs 2
+andrew:      --configs ${ANDREW_CONFIGS.map((c) => c.id).join(',')}  --reps 3  --copies 1  --jobs 2  --no-warm-up
 micro:       --ops 2000 (per measurement)
 throughput:  --clients 1,4,16,64  --seconds 5
 Results: bench/results/<name>.json, .md, .svg`;
@@ -24,6 +24,7 @@ export async function runBench(argv: string[]): Promise<void> {
       reps: { type: 'string', default: '3' },
       copies: { type: 'string', default: '1' },
       jobs: { type: 'string', default: '2' },
+      'no-warm-up': { type: 'boolean', default: false },
       ops: { type: 'string', default: '2000' },
       clients: { type: 'string', default: '1,4,16,64' },
       seconds: { type: 'string', default: '5' },
@@ -47,6 +48,7 @@ export async function runBench(argv: string[]): Promise<void> {
           reps: positiveInt(values.reps, '--reps'),
           copies: positiveInt(values.copies, '--copies'),
           makeJobs: positiveInt(values.jobs, '--jobs'),
+          warmUp: !values['no-warm-up'],
           progress,
         });
         progress.stop();
