@@ -14,9 +14,11 @@ export const OPS: Record<string, { describe: string; run: BenchOp }> = {
   setattrNothing: { describe: 'setattr changing nothing (0/0, read-write kind)', run: (c, fh) => c.setattr(fh, {}) },
   write4k: { describe: '4 KiB write at offset 0 (4/0)', run: (c, fh) => c.write(fh, 0, PAYLOAD) },
   read4k: { describe: '4 KiB read at offset 0 (0/4)', run: (c, fh) => c.read(fh, 0, KIB4) },
+  write16k: { describe: '16 KiB write at offset 0 (a big request: sent to every replica, ordered by digest)', run: (c, fh) => c.write(fh, 0, PAYLOAD16) },
 };
 
 const PAYLOAD = new Uint8Array(KIB4).map((_, i) => i & 0xff);
+const PAYLOAD16 = new Uint8Array(4 * KIB4).map((_, i) => (i * 7) & 0xff);
 
 /** A 4 KiB file named `name` in the root, for the ops above. */
 export async function prepareFile(client: BfsClient, name: string): Promise<Handle> {
