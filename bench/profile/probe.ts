@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     if (url) {
       // What replica 0 saw: events and drops by reason, to count messages per op.
       const text = await (await fetch(url)).text();
-      const lines = text.split('\n').filter((l) => /^bfs_(events|messages_dropped|messages_skipped)_total\b/.test(l));
+      const lines = text.split('\n').filter((l) => /^bfs_(events|messages_dropped)_total\b/.test(l));
       process.stdout.write(`replica 0 after ${latencies.length} ops:\n  ${lines.join('\n  ')}\n`);
     }
   } finally {

@@ -160,19 +160,12 @@ export class ReplicaAuth extends NodeAuth implements ProtocolAuth {
   }
 
   /** Check a replica's signature or, for the types that carry one, our entry of its authenticator; decode. Null if forged or malformed. */
+  // The decoded type decides the scheme, so a signature never stands in for an authenticator or the reverse.
   override open(signed: Signed): ProtocolMessage | null {
-    const msg = this.peek(signed);
-    return msg && this.verifyAs(signed, msg) ? msg : null;
-  }
-
-  /** Decode a replica's message WITHOUT checking it: only to decide whether it is worth checking (verify-envelope.ts). */
-  peek(signed: Signed): ProtocolMessage | null {
-    return this.isReplica(signed.signer) ? decodeProtocolMessage(signed.body) : null;
-  }
-
-  /** Check `signed` as what it decoded to (`msg`, from peek). The message type decides the scheme, so a signature never stands in for an authenticator or the reverse. */
-  verifyAs(signed: Signed, msg: ProtocolMessage): boolean {
-    return AUTHENTICATOR_TYPES.has(msg.type) ? this.checkAuthenticator(signed) : this.verifySigned(signed);
+    const msg = this.isReplica(signed.signer) ? decodeProtocolMessage(signed.body) : null;
+    if (!msg) return null;
+    const ok = AUTHENTICATOR_TYPES.has(msg.type) ? this.checkAuthenticator(signed) : this.verifySigned(signed);
+    return ok ? msg : null;
   }
 
   /** n MACs of `body`, entry i for replica i. */

@@ -1,6 +1,8 @@
 // The message log: one entry per sequence number, keyed in a Map, between the
 // low watermark h (last stable checkpoint) and h + L.
-import type { PrePrepare, ReplicaId, Request, Signed } from './types.js';
+import type { PrePrepare, PrePreparedClaim, ReplicaId, Request, Signed } from './types.js';
+import { PRE_PREPARED_PER_SEQ_MAX } from './view-change.js';
+import { toHex } from './bytes.js';
 
 /** A prepare or commit as stored: its digest (hex, for matching) and the signed bytes. */
 export interface Vote { digestHex: string; signed: Signed }
@@ -92,4 +94,22 @@ export function countMatching(votes: Map<ReplicaId, Vote>, digestHex: string | u
   let count = 0;
   for (const [replica, v] of votes) if (replica !== exclude && v.digestHex === digestHex) count++;
   return count;
+}
+
+/** Remember that `pp` (digest `hex`) was pre-prepared here in pp.view (VIEW-CHANGE Q). */
+export function notePrePrepared(e: LogEntry, pp: PrePrepare, hex: string): void {
+  const had = e.prePrepared.get(hex);
+  if (!had || had.view < pp.view) e.prePrepared.set(hex, { digest: pp.digest, view: pp.view });
+}
+
+/**
+ * Q for one seq: the digest prepared here first (a correct VIEW-CHANGE reports
+ * what it prepared in Q too), then the others by view, highest first, at most
+ * PRE_PREPARED_PER_SEQ_MAX (more distinct digests at one seq take that many
+ * view changes with faulty primaries; the oldest matter least).
+ */
+export function prePreparedClaims(e: LogEntry): PrePreparedClaim[] {
+  const preparedHex = e.preparedPp ? toHex(e.preparedPp.digest) : undefined;
+  const ranked = [...e.prePrepared].sort(([ha, a], [hb, b]) => Number(hb === preparedHex) - Number(ha === preparedHex) || b.view - a.view);
+  return ranked.slice(0, PRE_PREPARED_PER_SEQ_MAX).map(([, c]) => ({ seq: e.seq, digest: c.digest, view: c.view }));
 }

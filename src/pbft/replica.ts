@@ -11,13 +11,13 @@ import type { LogEntry } from './log.js';
 import type { CachedReply } from './reply-cache.js';
 import type { NewViewPlan, VcContext } from './view-change.js';
 import { BENIGN_REASONS, ignoreCheckpoint, ignoreCommit, ignoreLagging, ignoreNewView, ignorePrePrepare, ignorePrepare, ignoreViewChange } from './guards.js';
-import { MessageLog, countMatching, resetForView } from './log.js';
+import { MessageLog, countMatching, notePrePrepared, prePreparedClaims, resetForView } from './log.js';
 import { CheckpointTracker } from './checkpoints.js';
 import { StateTransferTracker, type CertifiedCheckpoint } from './state-transfer.js';
 import { RequestStore, type PendingRequest } from './requests.js';
 import { ReplyCache } from './reply-cache.js';
 import { ByzantineOutputs } from './byzantine-outputs.js';
-import { PRE_PREPARED_PER_SEQ_MAX, checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
+import { checkNewViewO, checkViewChange, computeNewView } from './view-change.js';
 import { batchBytes, batchDigest, batchDigestFrom, byDigest, isByDigest, requestDigests } from './batch.js';
 import { BigRequestBodies } from './big-requests.js';
 import { BIG_REQUEST_BYTES_MIN } from './config.js';
@@ -430,7 +430,7 @@ export class Replica implements GuardState {
     e.prePrepare = pp;
     e.prePrepareSigned = signed;
     e.digestHex = toHex(pp.digest);
-    notePrePrepared(e, pp);
+    notePrePrepared(e, pp, e.digestHex);
     e.requestHexes = reqDigests.map(toHex);
     e.requests = [];
     e.missingRequests = 0;
@@ -581,7 +581,7 @@ export class Replica implements GuardState {
    * here or not: the replica may be stuck on one. Unasked (a stale
    * CHECKPOINT) it holds them as a rule, and 128 KiB copies it drops only
    * after checking their MAC made a replica a little behind fall further
-   * behind (a 32 MiB write, in process).
+   * behind (a 32 MiB write, every node on one event loop).
    */
   private helpBehind(to: ReplicaId, fromSeq: number, asked = false): void {
     const key = `${asked ? 'lag' : 'cp'}:${to}`;
@@ -598,7 +598,6 @@ export class Replica implements GuardState {
       this.out.push({ type: 'send', to, signed: e.prePrepareSigned });
     }
   }
-
 
   // ── execution ──
 
@@ -720,12 +719,11 @@ export class Replica implements GuardState {
     if (reason) {
       // A stale CHECKPOINT below our stable one: its sender is behind, help it
       // (helpBehind, once per retransmission period). One AT our stable
-      // checkpoint is every replica's periodic re-send and says nothing about lag:
-      // helping then (even once per peer and checkpoint) re-sent up to 3 x K
-      // messages per peer pair, each answered from the receiver's duplicate
-      // handling: 5-7 duplicates per op, 3 extra envelopes of each kind, 11% of
-      // the CPU per op in process. A replica that state-transferred to our stable
-      // checkpoint reports its gap with LAGGING once it sees later commits.
+      // checkpoint is every replica's periodic re-send and says nothing about
+      // lag: helping then re-sent up to 3 x K messages per peer pair, each
+      // answered as a duplicate (5-7 duplicates per op, 11% of the CPU per op
+      // with every node on one event loop). A replica that state-transferred to
+      // our stable checkpoint reports its gap with LAGGING once it sees later commits.
       if (reason === 'stale-checkpoint' && c.seq < this.stableSeq) this.helpBehind(signed.signer, c.seq);
       this.drop(reason, signed.signer, 'checkpoint', { seq: c.seq });
       return;
@@ -1082,9 +1080,8 @@ export class Replica implements GuardState {
       this.event('debug', 'new-view-undecided', { view: this.view, viewChanges: held.length });
       return;
     }
-    const chosen = held;
     const o = plan.prePrepares.map((pp) => this.seal({ type: 'prePrepare', prePrepare: pp }));
-    const nv: NewView = { view: this.view, viewChanges: chosen.map((h) => h.signed), prePrepares: o };
+    const nv: NewView = { view: this.view, viewChanges: held.map((h) => h.signed), prePrepares: o };
     const signed = this.seal({ type: 'newView', newView: nv });
     this.newViewSigned = signed;
     this.broadcast(signed);
@@ -1171,25 +1168,6 @@ export class Replica implements GuardState {
     }
     this.tryExecute();
   }
-}
-
-/** Remember that `pp`'s digest was pre-prepared here in pp.view (VIEW-CHANGE Q). */
-function notePrePrepared(e: LogEntry, pp: PrePrepare): void {
-  const hex = toHex(pp.digest);
-  const had = e.prePrepared.get(hex);
-  if (!had || had.view < pp.view) e.prePrepared.set(hex, { digest: pp.digest, view: pp.view });
-}
-
-/**
- * Q for one seq: the digest prepared here first (a correct VIEW-CHANGE reports
- * what it prepared in Q too), then the others by view, highest first, at most
- * PRE_PREPARED_PER_SEQ_MAX (more distinct digests at one seq take that many
- * view changes with faulty primaries; the oldest matter least).
- */
-function prePreparedClaims(e: LogEntry): PrePreparedClaim[] {
-  const preparedHex = e.preparedPp ? toHex(e.preparedPp.digest) : undefined;
-  const ranked = [...e.prePrepared].sort(([ha, a], [hb, b]) => Number(hb === preparedHex) - Number(ha === preparedHex) || b.view - a.view);
-  return ranked.slice(0, PRE_PREPARED_PER_SEQ_MAX).map(([, c]) => ({ seq: e.seq, digest: c.digest, view: c.view }));
 }
 
 /** Sort key putting our own VIEW-CHANGE first, then by replica id (deterministic V). */

@@ -58,22 +58,43 @@ export function checkViewChange(ctx: VcContext, vc: ViewChange, signer: number):
     if (!bytesEqual(batchDigest(ctx.auth, pp.timeMs, pp.requests), pp.digest)) return 'prepared-digest-mismatch';
     seen.add(pp.seq);
   }
-  const perSeq = new Map<number, Set<string>>();
+  const q: PrePreparedIndex = new Map();
   for (const c of vc.prePrepared) {
     if (c.view >= vc.view) return 'pre-prepared-view-too-high';
     if (!inWindow(c.seq)) return 'pre-prepared-outside-window';
-    const hexes = perSeq.get(c.seq) ?? new Set<string>();
+    const views = q.get(c.seq) ?? new Map<string, number>();
     const hex = toHex(c.digest);
-    if (hexes.has(hex)) return 'pre-prepared-duplicate';
-    hexes.add(hex);
-    if (hexes.size > PRE_PREPARED_PER_SEQ_MAX) return 'pre-prepared-too-many';
-    perSeq.set(c.seq, hexes);
+    if (views.has(hex)) return 'pre-prepared-duplicate';
+    views.set(hex, c.view);
+    if (views.size > PRE_PREPARED_PER_SEQ_MAX) return 'pre-prepared-too-many';
+    q.set(c.seq, views);
   }
   // A correct replica pre-prepared what it prepared, in that view or later.
-  for (const pp of vc.prepared) {
-    if (!vc.prePrepared.some((c) => c.seq === pp.seq && c.view >= pp.view && bytesEqual(c.digest, pp.digest))) return 'prepared-not-pre-prepared';
-  }
+  for (const pp of vc.prepared) if (!vouches(q, pp.seq, toHex(pp.digest), pp.view)) return 'prepared-not-pre-prepared';
   return null;
+}
+
+/** Q of one VIEW-CHANGE: seq -> digest hex -> the highest view it was pre-prepared in. */
+type PrePreparedIndex = Map<number, Map<string, number>>;
+
+/** Whether Q says the digest `hex` was pre-prepared at `seq` in `view` or later. */
+function vouches(q: PrePreparedIndex, seq: number, hex: string, view: number): boolean {
+  return (q.get(seq)?.get(hex) ?? -1) >= view;
+}
+
+/** One checked VIEW-CHANGE's P and Q, indexed by seq once for the whole decision. */
+interface Statement { prepared: Map<number, PrePrepare>; prePrepared: PrePreparedIndex }
+
+function statementOf(vc: ViewChange): Statement {
+  const prepared = new Map<number, PrePrepare>();
+  for (const pp of vc.prepared) prepared.set(pp.seq, pp);
+  const prePrepared: PrePreparedIndex = new Map();
+  for (const c of vc.prePrepared) {
+    const views = prePrepared.get(c.seq) ?? new Map<string, number>();
+    views.set(toHex(c.digest), c.view);
+    prePrepared.set(c.seq, views);
+  }
+  return { prepared, prePrepared };
 }
 
 export function checkCheckpointProof(ctx: VcContext, seq: number, digest: Uint8Array, proof: Signed[]): string | null {
@@ -107,9 +128,10 @@ export function computeNewView(ctx: VcContext, view: number, vcs: ViewChange[], 
   const minS = stableFrom.stableSeq;
   let maxS = minS;
   if (!ctx.ignorePrepared) for (const vc of vcs) for (const pp of vc.prepared) maxS = Math.max(maxS, pp.seq);
+  const statements = vcs.map(statementOf);
   const prePrepares: PrePrepare[] = [];
   for (let seq = minS + 1; seq <= maxS; seq++) {
-    const chosen = chooseAt(ctx, seq, vcs);
+    const chosen = chooseAt(ctx, seq, statements);
     if (chosen === undefined) return null;
     prePrepares.push(chosen
       ? { view, seq, digest: chosen.digest, timeMs: chosen.timeMs, requests: chosen.requests }
@@ -119,30 +141,29 @@ export function computeNewView(ctx: VcContext, view: number, vcs: ViewChange[], 
 }
 
 /** The batch chosen at `seq` (A1 + A2), null for the null request (B), undefined when V does not decide. */
-function chooseAt(ctx: VcContext, seq: number, vcs: ViewChange[]): PrePrepare | null | undefined {
-  const claims = vcs.map((vc) => vc.prepared.find((pp) => pp.seq === seq));
-  let best: PrePrepare | undefined;
+function chooseAt(ctx: VcContext, seq: number, statements: Statement[]): PrePrepare | null | undefined {
+  const claims = statements.map((st) => st.prepared.get(seq));
+  let best: { claim: PrePrepare; hex: string } | undefined;
   for (const claim of claims) {
-    if (!claim || !chosenByA(ctx, claim, claims, vcs)) continue;
+    if (!claim) continue;
+    const hex = toHex(claim.digest);
+    if (!chosenByA(ctx, claim, hex, claims, statements)) continue;
     // Every claim A accepts has the committed digest if one committed; pick deterministically.
-    if (!best || claim.view > best.view || (claim.view === best.view && toHex(claim.digest) < toHex(best.digest))) best = claim;
+    if (!best || claim.view > best.claim.view || (claim.view === best.claim.view && hex < best.hex)) best = { claim, hex };
   }
-  if (best) return best;
+  if (best) return best.claim;
   const silent = claims.filter((c) => c === undefined).length;
   return silent >= ctx.q.quorum ? null : undefined;
 }
 
-function chosenByA(ctx: VcContext, claim: PrePrepare, claims: (PrePrepare | undefined)[], vcs: ViewChange[]): boolean {
+function chosenByA(ctx: VcContext, claim: PrePrepare, hex: string, claims: (PrePrepare | undefined)[], statements: Statement[]): boolean {
   let consistent = 0;
   for (const other of claims) {
     if (!other || other.view < claim.view || (other.view === claim.view && bytesEqual(other.digest, claim.digest))) consistent++;
   }
   if (consistent < ctx.q.quorum) return false;
   if (ctx.skipPrePreparedCheck) return true;
-  let vouching = 0;
-  for (const vc of vcs) {
-    if (vc.prePrepared.some((c) => c.seq === claim.seq && c.view >= claim.view && bytesEqual(c.digest, claim.digest))) vouching++;
-  }
+  const vouching = statements.filter((st) => vouches(st.prePrepared, claim.seq, hex, claim.view)).length;
   return vouching >= ctx.q.weak;
 }
 

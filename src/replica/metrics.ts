@@ -15,7 +15,6 @@ export class ReplicaMetrics {
   readonly lastExecuted = new Gauge({ name: 'bfs_last_executed_seq', help: 'Last executed sequence number', registers: [this.registry] });
   readonly stableCheckpoint = new Gauge({ name: 'bfs_stable_checkpoint_seq', help: 'Last stable checkpoint', registers: [this.registry] });
   readonly viewChanges = new Counter({ name: 'bfs_view_changes_total', help: 'View changes completed (new views entered)', registers: [this.registry] });
-  readonly skipped = new Counter({ name: 'bfs_messages_skipped_total', help: 'Protocol messages left unverified because they would change nothing (redundant PREPAREs)', registers: [this.registry] });
   readonly dropped = new Counter({ name: 'bfs_messages_dropped_total', help: 'Messages dropped, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly events = new Counter({ name: 'bfs_events_total', help: 'Protocol events reported by the core, by name', labelNames: ['event'] as const, registers: [this.registry] });
 

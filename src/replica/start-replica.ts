@@ -15,7 +15,6 @@ import { FsStateMachine, identityPolicy } from './fs-state-machine.js';
 import type { Logger } from './logger.js';
 import { ReplicaMetrics, serveMetrics } from './metrics.js';
 import { ReplicaRuntime } from './runtime.js';
-import { redundantVotes } from './redundant-votes.js';
 import { UnreplicatedCore } from './unreplicated-core.js';
 import { CheckpointingMachine } from './state-transfer-machine.js';
 import { StateFetcher } from './state-transfer-fetcher.js';
@@ -161,7 +160,6 @@ export async function startReplica(opts: ReplicaProcessOptions): Promise<Running
   const transport = await createGrpcTransport({
     config, auth, self: opts.id, logger, maxMessageBytes: opts.maxMessageBytes,
     onDrop: (reason: string) => metrics.dropped.inc({ reason }),
-    redundant: replica instanceof Replica ? redundantVotes(replica) : undefined, onSkip: () => metrics.skipped.inc(),
     status: () => core.status(),
     services: machine && replica instanceof Replica
       ? [{ definition: stateTransferService, implementation: stateTransferImplementation(machine, committedLogOf(replica), (reply) => {

@@ -30,8 +30,6 @@ export interface PeerStats { id: NodeId; connected: boolean; queuedMessages: num
 export interface TransportStats {
   sent: number;
   delivered: number;
-  /** Replica messages left unchecked and undelivered because they would change nothing (RedundantCheck). */
-  skipped: number;
   dropped: Partial<Record<DropReason, number>>;
   peers: PeerStats[];
 }

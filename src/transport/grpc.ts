@@ -29,7 +29,7 @@ import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type
 import { replicaService, STREAM_PATH, statusToWire, toBuffer } from './grpc-service.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './memory.js';
 import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
-import { checkIncoming, type IncomingSink, type NodeAuthority, type RedundantCheck } from './verify-envelope.js';
+import { checkIncoming, type IncomingSink, type NodeAuthority } from './verify-envelope.js';
 import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
 
 export { fetchStatus } from './grpc-service.js';
@@ -49,10 +49,6 @@ export interface GrpcTransportCommonOptions {
   backoffMs?: { initial: number; max: number };
   /** Wall clock (hello timestamps); default Date.now. */
   now?: () => number;
-  /** Replica messages not worth verifying (verify-envelope.ts RedundantCheck); default none. */
-  redundant?: RedundantCheck;
-  /** Called for every message skipped as redundant (metrics). */
-  onSkip?: () => void;
 }
 
 export interface GrpcTransportOptions extends GrpcTransportCommonOptions {
@@ -112,7 +108,6 @@ export class GrpcTransport implements Transport {
   private closed = false;
   private sent = 0;
   private delivered = 0;
-  private skipped = 0;
   /** Links with queued messages, flushed together at the end of this event-loop turn. */
   private readonly dirty: Link[] = [];
   private flushImmediate: NodeJS.Immediate | null = null;
@@ -266,11 +261,6 @@ export class GrpcTransport implements Transport {
         }
       },
       drop: (reason, detail) => this.drops.drop(reason, from, detail),
-      redundant: this.options.redundant,
-      skipped: () => {
-        this.skipped++;
-        this.options.onSkip?.();
-      },
     };
   }
 
@@ -427,7 +417,7 @@ export class GrpcTransport implements Transport {
 
   stats(): TransportStats {
     return {
-      sent: this.sent, delivered: this.delivered, skipped: this.skipped, dropped: { ...this.drops.counts },
+      sent: this.sent, delivered: this.delivered, dropped: { ...this.drops.counts },
       peers: [...this.links.values()].map((l) => ({ id: l.id, connected: l.stream !== null, queuedMessages: l.queue.length, queuedBytes: l.queue.bytes })),
     };
   }

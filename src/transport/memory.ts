@@ -6,7 +6,7 @@
 import { DropCounter, type DropPeer, type DropReason, type TransportLogger, type TransportStats } from './drops.js';
 import { encodeEnvelope } from './codec.js';
 import { DEFAULT_QUEUE_LIMITS, PeerQueue, type QueueLimits } from './peer-queue.js';
-import { checkIncoming, type NodeAuthority, type RedundantCheck } from './verify-envelope.js';
+import { checkIncoming, type NodeAuthority } from './verify-envelope.js';
 import type { Delivery, Envelope, NodeId, Transport } from './transport.js';
 
 /** Decides the fate of one message on the wire. */
@@ -25,8 +25,6 @@ export interface MemoryTransportOptions {
   queue?: QueueLimits;
   logger?: TransportLogger;
   onDrop?: (reason: DropReason, peer: DropPeer) => void;
-  /** Replica messages not worth verifying (verify-envelope.ts RedundantCheck); default none. */
-  redundant?: RedundantCheck;
 }
 
 export class MemoryHub {
@@ -69,15 +67,12 @@ export class MemoryTransport implements Transport {
   private closed = false;
   private sent = 0;
   private delivered = 0;
-  private skipped = 0;
-  private readonly redundant: RedundantCheck | undefined;
 
   constructor(private readonly hub: MemoryHub, private readonly auth: NodeAuthority, options: MemoryTransportOptions) {
     this.self = auth.id;
     this.drops = new DropCounter(options.logger, options.onDrop);
     this.maxMessageBytes = options.maxMessageBytes ?? hub.maxMessageBytes;
     this.queueLimits = options.queue ?? hub.queueLimits;
-    this.redundant = options.redundant;
   }
 
   send(to: NodeId, envelope: Envelope): void {
@@ -105,7 +100,7 @@ export class MemoryTransport implements Transport {
 
   stats(): TransportStats {
     return {
-      sent: this.sent, delivered: this.delivered, skipped: this.skipped, dropped: { ...this.drops.counts },
+      sent: this.sent, delivered: this.delivered, dropped: { ...this.drops.counts },
       peers: [...this.queues].map(([id, q]) => ({ id, connected: this.hub.node(id) !== undefined, queuedMessages: q.length, queuedBytes: q.bytes })),
     };
   }
@@ -143,8 +138,6 @@ export class MemoryTransport implements Transport {
         this.handler?.(delivery);
       },
       drop: (reason, detail) => this.drops.drop(reason, from, detail),
-      redundant: this.redundant,
-      skipped: () => { this.skipped++; },
     });
   }
 }

@@ -3,7 +3,6 @@
 // (requests) or the MAC (replies), and that the message may come from that peer.
 import type { ClientAuth, ReplicaAuth } from '../crypto/node-auth.js';
 import type { DropReason } from './drops.js';
-import type { ProtocolMessage } from '../pbft/types.js';
 import type { Delivery, Envelope, NodeId } from './transport.js';
 import { decodeEnvelope, type WireEnvelope } from './codec.js';
 
@@ -13,27 +12,15 @@ function isReplicaAuth(auth: NodeAuthority): auth is ReplicaAuth {
   return 'openRequest' in auth;
 }
 
-/**
- * Tells the transport that a replica message, although not yet checked, would
- * change nothing in the core if it were genuine, so its signature need not be
- * verified: the message is skipped (counted, never delivered). Skipping is
- * always safe, because nothing unverified reaches the core: it is the same as
- * the message being lost, which the protocol tolerates. See
- * src/replica/redundant-votes.ts for the one use.
- */
-export type RedundantCheck = (msg: ProtocolMessage) => boolean;
-
-/** A verified delivery, 'redundant' (see RedundantCheck), or why the envelope from `from` (an authenticated peer) is dropped. */
-export function verifyEnvelope(auth: NodeAuthority, envelope: Envelope, from: NodeId, redundant?: RedundantCheck): Delivery | DropReason | 'redundant' {
+/** A verified delivery, or why the envelope from `from` (an authenticated peer) is dropped. */
+export function verifyEnvelope(auth: NodeAuthority, envelope: Envelope, from: NodeId): Delivery | DropReason {
   const fromReplica = auth.isReplica(from);
   if (isReplicaAuth(auth)) {
     switch (envelope.type) {
       case 'signed': {
         if (!fromReplica) return 'unexpected';
-        const msg = auth.peek(envelope.signed);
-        if (!msg) return 'bad-signature';
-        if (redundant?.(msg)) return 'redundant';
-        return auth.verifyAs(envelope.signed, msg) ? { type: 'protocol', from, signed: envelope.signed, msg } : 'bad-signature';
+        const msg = auth.open(envelope.signed);
+        return msg ? { type: 'protocol', from, signed: envelope.signed, msg } : 'bad-signature';
       }
       case 'request': {
         const request = auth.openRequest(envelope.auth);
@@ -55,9 +42,6 @@ export function verifyEnvelope(auth: NodeAuthority, envelope: Envelope, from: No
 export interface IncomingSink {
   deliver(delivery: Delivery): void;
   drop(reason: DropReason, detail?: Record<string, unknown>): void;
-  /** Optional: which unchecked replica messages to skip, and where to count them. */
-  redundant?: RedundantCheck;
-  skipped?(): void;
 }
 
 /**
@@ -82,8 +66,7 @@ export function checkIncoming(auth: NodeAuthority, bytes: Uint8Array, from: Node
 
 function checkDecoded(auth: NodeAuthority, envelope: Exclude<WireEnvelope, { type: 'bundle' }>, from: NodeId, sink: IncomingSink): void {
   if (envelope.type === 'hello') return sink.drop('unexpected');
-  const delivery = verifyEnvelope(auth, envelope, from, sink.redundant);
-  if (delivery === 'redundant') sink.skipped?.();
-  else if (typeof delivery === 'string') sink.drop(delivery);
+  const delivery = verifyEnvelope(auth, envelope, from);
+  if (typeof delivery === 'string') sink.drop(delivery);
   else sink.deliver(delivery);
 }

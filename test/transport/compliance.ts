@@ -9,13 +9,12 @@ import { encodeEnvelope } from '../../src/transport/codec.js';
 import type { KeyFile } from '../../src/crypto/key-file.js';
 import type { DropReason, TransportStats } from '../../src/transport/drops.js';
 import type { QueueLimits } from '../../src/transport/peer-queue.js';
-import type { RedundantCheck } from '../../src/transport/verify-envelope.js';
 import type { Delivery, NodeId, Transport } from '../../src/transport/transport.js';
 import type { Reply, Signed } from '../../src/pbft/types.js';
 
 export type TestTransport = Transport & { stats(): TransportStats; sendRaw(to: NodeId, bytes: Uint8Array): void };
 
-export interface NodeOptions { maxMessageBytes: number; queue: QueueLimits; redundant?: RedundantCheck }
+export interface NodeOptions { maxMessageBytes: number; queue: QueueLimits }
 
 export interface HarnessFactory {
   /** Builds the implementation's world for `config` (e.g. binds ports); `start` creates one node's transport. */
@@ -181,24 +180,6 @@ export function runComplianceSuite(name: string, factory: HarnessFactory): void 
     await eventually('89 deliveries and one drop', () => burst().length === 89 && r1.dropCount('bad-signature') === 1);
     assert.deepEqual(burst(), Array.from({ length: 90 }, (_, i) => i + 1).filter((s) => s !== 45));
     assert.equal(r0.transport.stats().sent - sentBefore, 90, 'sent counts envelopes, bundled or not');
-  });
-
-  test(`${name}: replica messages the node calls redundant are skipped unverified: counted, never delivered`, async () => {
-    const even: RedundantCheck = (m) => m.type === 'prepare' && m.prepare.seq % 2 === 0;
-    const [r0, r1] = await Promise.all([start(0), start(1, { ...DEFAULT_NODE_OPTIONS, redundant: even })]);
-    const forger = nativeProvider.generateIdentity();
-    const forged = (seq: number): Signed => {
-      const honest = prepare(r0, seq);
-      return { ...honest, sig: nativeProvider.sign(forger.ed25519Secret, honest.body) };
-    };
-    for (let seq = 1; seq <= 6; seq++) r0.transport.send(1, { type: 'signed', signed: prepare(r0, seq) });
-    r0.transport.send(1, { type: 'signed', signed: forged(7) });   // not redundant: verified, dropped
-    r0.transport.send(1, { type: 'signed', signed: forged(8) });   // redundant: skipped before any check
-    r0.transport.send(1, { type: 'signed', signed: prepare(r0, 9) });
-    await eventually('the last message', () => r1.protocolSeqs(0).includes(9));
-    assert.deepEqual(r1.protocolSeqs(0), [1, 3, 5, 9]);
-    assert.equal(r1.transport.stats().skipped, 4);
-    assert.deepEqual(r1.transport.stats().dropped, { 'bad-signature': 1 });
   });
 
   test(`${name}: oversize messages are dropped at the sender and at the receiver`, async () => {
